@@ -1,0 +1,1 @@
+export { wilsonInterval } from './eval/wilson.js';
