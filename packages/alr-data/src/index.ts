@@ -1,0 +1,42 @@
+export {
+  type AudioCheck,
+  type ReadAlrOptions,
+  readAlrAnnotations,
+  readHuggingFaceMetadata,
+} from './alr/annotations.js';
+export { formatIssueReport } from './alr/issue-report.js';
+export { type AlrItem, type AlrLabel, type AlrSplit, labelName } from './alr/item.js';
+export {
+  type AlrLayout,
+  type LoadAlrSplitOptions,
+  type LoadedAlrSplit,
+  loadAlrSplit,
+} from './alr/load-split.js';
+export {
+  AlrDataError,
+  AlrFileError,
+  type AlrLocation,
+  AlrRecordError,
+  type AlrRecordErrorCode,
+  LogicOptionsError,
+  SpeechSynthesisError,
+  VerlRecordError,
+} from './errors.js';
+export { IMPROVED_INSTRUCTION } from './prompts/improved-instruction.js';
+export {
+  QWEN_OMNI_SYSTEM_PROMPT,
+  SOUNDMIND_INSTRUCTION,
+  SOUNDMIND_SYSTEM_PROMPT,
+} from './prompts/system-prompts.js';
+export {
+  type BuildVerlRecordOptions,
+  buildVerlRecord,
+  buildVerlRecords,
+  PROMPT_VARIANTS,
+  type PromptVariant,
+  type SystemPromptChoice,
+  type VerlAudio,
+  type VerlContentPart,
+  type VerlMessage,
+  type VerlRecord,
+} from './prompts/verl-record.js';
