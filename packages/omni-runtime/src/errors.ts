@@ -61,3 +61,57 @@ export class OnnxModelError extends OmniRuntimeError {
     this.file = file;
   }
 }
+
+// ---- engine (tensors, autograd, ops, optimisers) ----
+
+/** Shapes that do not fit an op (the message names the op and the tensors). */
+export class ShapeError extends OmniRuntimeError {
+  constructor(message: string) {
+    super('E_SHAPE', message);
+  }
+}
+
+/** A dtype or device an op or backend cannot handle, or inputs of different dtypes / devices. */
+export class DTypeError extends OmniRuntimeError {
+  constructor(message: string) {
+    super('E_DTYPE', message);
+  }
+}
+
+/** A tensor used after `dispose()` (or after the `tidy` scope that owned it ended). */
+export class DisposedTensorError extends OmniRuntimeError {
+  constructor(what: string) {
+    super(
+      'E_DISPOSED',
+      `${what} was used after it was disposed (keep() it, or return it from the tidy scope)`,
+    );
+  }
+}
+
+/** Autograd misuse: backward through a freed tape, a non-scalar output without a gradient, ... */
+export class AutogradError extends OmniRuntimeError {
+  constructor(message: string) {
+    super('E_AUTOGRAD', message);
+  }
+}
+
+/** An index (token id, target, position) outside its valid range. */
+export class IndexError extends OmniRuntimeError {
+  constructor(message: string) {
+    super('E_INDEX', message);
+  }
+}
+
+/** Bad optimiser arguments or an optimiser state that does not match. */
+export class OptimizerError extends OmniRuntimeError {
+  constructor(message: string) {
+    super('E_OPTIM', message);
+  }
+}
+
+/** A state dict that does not match a module (missing, unexpected or mis-shaped tensors). */
+export class StateDictError extends OmniRuntimeError {
+  constructor(message: string) {
+    super('E_STATE_DICT', message);
+  }
+}

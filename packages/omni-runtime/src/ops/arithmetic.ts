@@ -1,0 +1,185 @@
+import { needsGrad, record } from '../autograd/record.js';
+import { ShapeError } from '../errors.js';
+import type { BinaryOp } from '../kernels/kernels.js';
+import { empty } from '../tensor/create.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { broadcastShape, broadcastStrides, sumTo } from './broadcast.js';
+import { checkFloat, kernels, sameShape } from './util.js';
+
+function binaryForward(op: BinaryOp, a: Tensor, b: Tensor): Tensor {
+  checkFloat(op, a, b);
+  const outShape = broadcastShape(op, a.shape, b.shape);
+  const out = empty(outShape, a.dtype, a.device);
+  kernels(a).binary(
+    op,
+    a.storage,
+    broadcastStrides(a.shape, outShape),
+    b.storage,
+    broadcastStrides(b.shape, outShape),
+    out.storage,
+    outShape,
+  );
+  return out;
+}
+
+function affineOf(x: Tensor, alpha: number, beta: number): Tensor {
+  const out = empty(x.shape, x.dtype, x.device);
+  kernels(x).affine(x.storage, alpha, beta, out.storage, x.size);
+  return out;
+}
+
+/** a + b with broadcasting; b may be a number. */
+export function add(a: Tensor, b: Tensor | number): Tensor {
+  if (typeof b === 'number') return affine(a, 1, b);
+  const out = binaryForward('add', a, b);
+  if (needsGrad(a, b))
+    record(out, 'add', [a, b], [], (g) => [
+      a.requiresGrad ? sumTo(g, a.shape) : null,
+      b.requiresGrad ? sumTo(g, b.shape) : null,
+    ]);
+  return out;
+}
+
+/** a - b with broadcasting; b may be a number. */
+export function sub(a: Tensor, b: Tensor | number): Tensor {
+  if (typeof b === 'number') return affine(a, 1, -b);
+  const out = binaryForward('sub', a, b);
+  if (needsGrad(a, b))
+    record(out, 'sub', [a, b], [], (g) => {
+      let gb: Tensor | null = null;
+      if (b.requiresGrad) {
+        const s = sumTo(g, b.shape);
+        gb = affineOf(s, -1, 0);
+        if (s !== g) s.dispose();
+      }
+      return [a.requiresGrad ? sumTo(g, a.shape) : null, gb];
+    });
+  return out;
+}
+
+/** a * b with broadcasting; b may be a number. */
+export function mul(a: Tensor, b: Tensor | number): Tensor {
+  if (typeof b === 'number') return affine(a, b, 0);
+  const out = binaryForward('mul', a, b);
+  if (needsGrad(a, b))
+    record(out, 'mul', [a, b], [a, b], (g, [sa, sb]) => [
+      a.requiresGrad ? productGrad(g, sb!, a.shape) : null,
+      b.requiresGrad ? productGrad(g, sa!, b.shape) : null,
+    ]);
+  return out;
+}
+
+/** sumTo(g * other, shape). */
+function productGrad(g: Tensor, other: Tensor, shape: readonly number[]): Tensor {
+  const full = binaryForward('mul', g, other);
+  const r = sumTo(full, shape);
+  if (r !== full) full.dispose();
+  return r;
+}
+
+/** a / b with broadcasting; b may be a number. */
+export function div(a: Tensor, b: Tensor | number): Tensor {
+  if (typeof b === 'number') return affine(a, 1 / b, 0);
+  const out = binaryForward('div', a, b);
+  if (needsGrad(a, b))
+    record(out, 'div', [a, b], [a, b, out], (g, [sa, sb, so]) => {
+      let ga: Tensor | null = null;
+      let gb: Tensor | null = null;
+      if (a.requiresGrad) {
+        const q = binaryForward('div', g, sb!);
+        ga = sumTo(q, a.shape);
+        if (ga !== q) q.dispose();
+      }
+      if (b.requiresGrad) {
+        // d(a/b)/db = -(a/b)/b
+        const q = binaryForward('div', so!, sb!);
+        const p = binaryForward('mul', g, q);
+        q.dispose();
+        const s = sumTo(p, b.shape);
+        if (s !== p) p.dispose();
+        gb = affineOf(s, -1, 0);
+        s.dispose();
+      }
+      void sa;
+      return [ga, gb];
+    });
+  return out;
+}
+
+/** Elementwise maximum with broadcasting (gradient to the larger input; ties go to a). */
+export function maximum(a: Tensor, b: Tensor): Tensor {
+  return selectBinary('max', a, b);
+}
+
+/** Elementwise minimum with broadcasting (gradient to the smaller input; ties go to a). */
+export function minimum(a: Tensor, b: Tensor): Tensor {
+  return selectBinary('min', a, b);
+}
+
+function selectBinary(op: 'max' | 'min', a: Tensor, b: Tensor): Tensor {
+  const out = binaryForward(op, a, b);
+  if (needsGrad(a, b))
+    record(out, op, [a, b], [a, out], (g, [sa, so]) => {
+      // mask = (out == a): built as 1 - |sign(out - a)| without a dedicated kernel
+      const ad = sa!.cpuData();
+      const od = so!.cpuData();
+      const outShape = so!.shape;
+      const mask = empty(outShape, g.dtype, g.device);
+      const md = mask.cpuData();
+      const strides = broadcastStrides(sa!.shape, outShape);
+      forEachBroadcast(outShape, strides, (i, ai) => {
+        md[i] = od[i] === ad[ai] ? 1 : 0;
+      });
+      const ga = a.requiresGrad ? productGrad(g, mask, a.shape) : null;
+      let gb: Tensor | null = null;
+      if (b.requiresGrad) {
+        kernels(mask).affine(mask.storage, -1, 1, mask.storage, mask.size);
+        gb = productGrad(g, mask, b.shape);
+      }
+      mask.dispose();
+      return [ga, gb];
+    });
+  return out;
+}
+
+function forEachBroadcast(
+  shape: readonly number[],
+  strides: readonly number[],
+  fn: (i: number, src: number) => void,
+) {
+  const rank = shape.length;
+  const total = shape.reduce((x, y) => x * y, 1);
+  const idx = new Array<number>(rank).fill(0);
+  let src = 0;
+  for (let i = 0; i < total; i++) {
+    fn(i, src);
+    for (let d = rank - 1; d >= 0; d--) {
+      idx[d]!++;
+      src += strides[d]!;
+      if (idx[d]! < shape[d]!) break;
+      src -= strides[d]! * shape[d]!;
+      idx[d] = 0;
+    }
+  }
+}
+
+/** alpha * x + beta, elementwise. */
+export function affine(x: Tensor, alpha: number, beta = 0): Tensor {
+  checkFloat('affine', x);
+  const out = affineOf(x, alpha, beta);
+  if (needsGrad(x)) record(out, 'affine', [x], [], (g) => [affineOf(g, alpha, 0)]);
+  return out;
+}
+
+/** -x. */
+export function neg(x: Tensor): Tensor {
+  return affine(x, -1, 0);
+}
+
+/** In-place y += alpha * x (no tape; for optimisers and gradient accumulation). */
+export function addScaledInPlace(y: Tensor, x: Tensor, alpha = 1): void {
+  checkFloat('addScaledInPlace', y, x);
+  if (!sameShape(x.shape, y.shape) && x.size !== y.size)
+    throw new ShapeError(`addScaledInPlace: ${x.describe()} does not match ${y.describe()}`);
+  kernels(y).axpy(alpha, x.storage, y.storage, y.size);
+}

@@ -1,0 +1,92 @@
+import { ShapeError } from '../errors.js';
+import { emptyZeros } from '../tensor/create.js';
+import { keep } from '../tensor/scope.js';
+import type { Tensor } from '../tensor/tensor.js';
+
+export interface KVCacheOptions {
+  layers: number;
+  batch: number;
+  maxLength: number;
+  kvHeads: number;
+  headDim: number;
+  dtype?: 'float32' | 'float64';
+}
+
+/**
+ * Keys and values of past positions for incremental decoding: per layer two buffers
+ * [batch, maxLength, kvHeads, headDim]. `attention(..., { cache, layer })` appends the new keys and
+ * values of that layer and attends over everything cached so far; each layer tracks its own length.
+ */
+export class KVCache {
+  readonly layers: number;
+  readonly batch: number;
+  readonly maxLength: number;
+  readonly kvHeads: number;
+  readonly headDim: number;
+  /** @internal */ readonly keys: Tensor[];
+  /** @internal */ readonly values: Tensor[];
+  /** @internal */ readonly lengths: number[];
+
+  constructor(opts: KVCacheOptions) {
+    for (const [k, v] of Object.entries(opts))
+      if (k !== 'dtype' && (!Number.isInteger(v) || (v as number) <= 0))
+        throw new ShapeError(`KVCache: ${k} must be a positive integer, got ${v}`);
+    this.layers = opts.layers;
+    this.batch = opts.batch;
+    this.maxLength = opts.maxLength;
+    this.kvHeads = opts.kvHeads;
+    this.headDim = opts.headDim;
+    const shape = [opts.batch, opts.maxLength, opts.kvHeads, opts.headDim];
+    const dtype = opts.dtype ?? 'float32';
+    this.keys = Array.from({ length: opts.layers }, () => keep(emptyZeros(shape, dtype)));
+    this.values = Array.from({ length: opts.layers }, () => keep(emptyZeros(shape, dtype)));
+    this.lengths = new Array<number>(opts.layers).fill(0);
+  }
+
+  /** Positions cached in layer 0 (the sequence length so far). */
+  get length(): number {
+    return this.lengths[0]!;
+  }
+
+  /** Forgets every cached position. */
+  reset(): void {
+    this.lengths.fill(0);
+  }
+
+  /**
+   * Keeps only the given batch rows, in the given order (rows may repeat: [0, 0, 1, 1] duplicates
+   * prompts for several samples each). Returns a new cache; this one is left unchanged.
+   */
+  selectRows(rows: readonly number[]): KVCache {
+    const out = new KVCache({
+      layers: this.layers,
+      batch: rows.length,
+      maxLength: this.maxLength,
+      kvHeads: this.kvHeads,
+      headDim: this.headDim,
+      dtype: this.keys[0]!.dtype as 'float32' | 'float64',
+    });
+    const per = this.maxLength * this.kvHeads * this.headDim;
+    for (let l = 0; l < this.layers; l++) {
+      for (const [src, dst] of [
+        [this.keys[l]!, out.keys[l]!],
+        [this.values[l]!, out.values[l]!],
+      ] as const) {
+        const s = src.cpuData();
+        const d = dst.cpuData();
+        rows.forEach((r, i) => {
+          if (!Number.isInteger(r) || r < 0 || r >= this.batch)
+            throw new ShapeError(`KVCache.selectRows: row ${r} outside [0, ${this.batch})`);
+          d.set(s.subarray(r * per, (r + 1) * per), i * per);
+        });
+      }
+      out.lengths[l] = this.lengths[l]!;
+    }
+    return out;
+  }
+
+  dispose(): void {
+    for (const t of this.keys) t.dispose();
+    for (const t of this.values) t.dispose();
+  }
+}
