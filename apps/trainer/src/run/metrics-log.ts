@@ -1,0 +1,43 @@
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { writeFileAtomic } from './atomic.js';
+
+/** One line of metrics.jsonl: a stage's step with verl's metric names (`actor/pg_loss`, `critic/score/mean`, ...). */
+export interface MetricsRecord {
+  readonly stage: string;
+  readonly step: number;
+  readonly [metric: string]: number | string;
+}
+
+/** Metric names whose values depend on the machine's speed, not on the computation (excluded from equality). */
+export function isTimingMetric(name: string): boolean {
+  return name.startsWith('timing_s/') || name.startsWith('timing_per_token_ms/') || name.startsWith('perf/');
+}
+
+/** Append-only metrics.jsonl; every line is complete JSON (a line cut by a kill is dropped on read). */
+export class MetricsLog {
+  constructor(readonly path: string) {}
+
+  append(record: MetricsRecord): void {
+    appendFileSync(this.path, `${JSON.stringify(record)}\n`);
+  }
+
+  read(): MetricsRecord[] {
+    if (!existsSync(this.path)) return [];
+    const out: MetricsRecord[] = [];
+    for (const line of readFileSync(this.path, 'utf8').split('\n')) {
+      if (!line.trim()) continue;
+      try {
+        out.push(JSON.parse(line) as MetricsRecord);
+      } catch {
+        // a torn last line from a killed process: the step it described is redone on resume
+      }
+    }
+    return out;
+  }
+
+  /** Keeps only the records `keep` accepts (used on resume to drop steps after the checkpoint). */
+  retain(keep: (r: MetricsRecord) => boolean): void {
+    const rows = this.read().filter(keep);
+    writeFileAtomic(this.path, rows.map((r) => `${JSON.stringify(r)}\n`).join(''));
+  }
+}
