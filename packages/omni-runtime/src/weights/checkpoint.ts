@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { SafetensorsError } from '../errors.js';
 import { writeWholeFileAtomic } from './atomic-file.js';
 import { SAFETENSORS_DTYPE_BYTES, type SafetensorsDtype } from './dtype.js';
-import { SafetensorsFile, type TensorToWrite, writeSafetensors } from './safetensors.js';
+import { numel, SafetensorsFile, type TensorToWrite, writeSafetensors } from './safetensors.js';
 
 export const SINGLE_FILE = 'model.safetensors';
 export const INDEX_FILE = 'model.safetensors.index.json';
@@ -148,7 +148,7 @@ export async function saveCheckpoint(
   let shardBytes = 0;
   let total = 0;
   for (const entry of tensors) {
-    const bytes = entry[1].data.length * SAFETENSORS_DTYPE_BYTES[entry[1].dtype];
+    const bytes = numel(entry[1].shape) * SAFETENSORS_DTYPE_BYTES[entry[1].dtype];
     let current = shards[shards.length - 1] as [string, TensorToWrite][];
     if (current.length > 0 && shardBytes + bytes > maxShard) {
       current = [];

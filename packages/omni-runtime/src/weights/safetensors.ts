@@ -20,11 +20,14 @@ export interface SafetensorsTensorInfo {
   readonly byteLength: number;
 }
 
-/** A float32 tensor to write, and the dtype to store it as (F32, BF16, F16 or F64). */
+/**
+ * A float32 tensor to write, and the dtype to store it as (F32, BF16, F16 or F64). `data` may be a function
+ * that reads it when its turn comes, so a checkpoint is copied one tensor at a time.
+ */
 export interface TensorToWrite {
   readonly dtype: FloatDtype;
   readonly shape: readonly number[];
-  readonly data: Float32Array;
+  readonly data: Float32Array | (() => Promise<Float32Array>);
 }
 
 // A header larger than this is not a safetensors header (the format's own limit is 100 MB).
@@ -264,13 +267,8 @@ export async function writeSafetensors(
           tensor: name,
         },
       );
-    if (numel(t.shape) !== t.data.length)
-      throw new SafetensorsError(
-        'SHAPE_MISMATCH',
-        `cannot write tensor '${name}' to ${path}: shape ${JSON.stringify(t.shape)} has ${numel(t.shape)} elements but the data has ${t.data.length}`,
-        { file: path, tensor: name },
-      );
-    const bytes = t.data.length * SAFETENSORS_DTYPE_BYTES[t.dtype];
+    if (typeof t.data !== 'function') checkLength(path, name, t.shape, t.data);
+    const bytes = numel(t.shape) * SAFETENSORS_DTYPE_BYTES[t.dtype];
     header[name] = { dtype: t.dtype, shape: [...t.shape], data_offsets: [offset, offset + bytes] };
     offset += bytes;
   }
@@ -287,16 +285,27 @@ export async function writeSafetensors(
     new DataView(len.buffer).setBigUint64(0, BigInt(headerBytes.length), true);
     await file.write(len);
     await file.write(headerBytes);
-    for (const [, t] of entries) {
+    for (const [name, t] of entries) {
+      const data = typeof t.data === 'function' ? await t.data() : t.data;
+      checkLength(path, name, t.shape, data);
       const elemBytes = SAFETENSORS_DTYPE_BYTES[t.dtype];
       const chunkElems = Math.max(1, Math.floor(CHUNK_BYTES / elemBytes));
-      const buf = new Uint8Array(Math.min(t.data.length, chunkElems) * elemBytes);
-      for (let start = 0; start < t.data.length; start += chunkElems) {
-        const src = t.data.subarray(start, Math.min(t.data.length, start + chunkElems));
+      const buf = new Uint8Array(Math.min(data.length, chunkElems) * elemBytes);
+      for (let start = 0; start < data.length; start += chunkElems) {
+        const src = data.subarray(start, Math.min(data.length, start + chunkElems));
         const dst = buf.subarray(0, src.length * elemBytes);
         encodeFromFloat32(t.dtype, src, dst);
         await file.write(dst);
       }
     }
   });
+}
+
+function checkLength(path: string, name: string, shape: readonly number[], data: Float32Array): void {
+  if (numel(shape) !== data.length)
+    throw new SafetensorsError(
+      'SHAPE_MISMATCH',
+      `cannot write tensor '${name}' to ${path}: shape ${JSON.stringify(shape)} has ${numel(shape)} elements but the data has ${data.length}`,
+      { file: path, tensor: name },
+    );
 }

@@ -35,7 +35,7 @@ describe('OnnxModel', () => {
     const out = await model.run(feeds());
     expect(out.output?.dims).toEqual([1, 1]);
     expect(out.stateN?.dims).toEqual([2, 1, 128]);
-    const p = (out.output?.data as Float32Array)[0] as number;
+    const p = (out.output as { data: Float32Array }).data[0] as number;
     expect(p).toBeGreaterThanOrEqual(0);
     expect(p).toBeLessThan(0.5); // silence
     const only = await model.run(feeds(), ['output']);
