@@ -22,6 +22,9 @@ export {
   SpeechSynthesisError,
   VerlRecordError,
 } from './errors.js';
+export { arrowToVerlRecords, verlRecordsToArrow } from './parquet/verl-arrow.js';
+export { readVerlParquet, type WriteVerlParquetOptions, writeVerlParquet } from './parquet/verl-parquet.js';
+export { VERL_SCHEMA } from './parquet/verl-schema.js';
 export { IMPROVED_INSTRUCTION } from './prompts/improved-instruction.js';
 export {
   QWEN_OMNI_SYSTEM_PROMPT,
