@@ -164,9 +164,10 @@ export class OmniThinker extends ParamModule {
   /**
    * Input embeddings [B, T, hidden] of row-major ids [B*T]: token embeddings with the audio encoder's output
    * written, in order, over the `<|AUDIO|>` positions. The number of those positions must equal the audio
-   * tokens the clips make (audioTokenCount of each clip's valid frames).
+   * tokens the clips make (audioTokenCount of each clip's valid frames). With `audio` undefined nothing is
+   * spliced (decoding steps, where a generated `<|AUDIO|>` is an ordinary token, as in transformers).
    */
-  embed(ids: Int32Array, batch: number, audio: readonly AudioFeatures[] = []): Tensor {
+  embed(ids: Int32Array, batch: number, audio?: readonly AudioFeatures[]): Tensor {
     const n = ids.length;
     if (batch <= 0 || n % batch !== 0)
       throw new GenerationError('BAD_INPUT', `${n} token ids do not split into ${batch} rows`);
@@ -181,6 +182,7 @@ export class OmniThinker extends ParamModule {
         );
     }
     const tokens = embedding(this.model.embed_tokens.w, ids);
+    if (audio === undefined) return reshape(tokens, [batch, n / batch, D]);
     let placeholders = 0;
     for (let i = 0; i < n; i++) if (ids[i] === this.config.audioTokenId) placeholders++;
     if (placeholders === 0 && audio.length === 0) return reshape(tokens, [batch, n / batch, D]);
@@ -217,7 +219,7 @@ export class OmniThinker extends ParamModule {
     return noGrad(() =>
       tidy(() => {
         const positions = new Int32Array(ids.length).map((_, i) => i);
-        const h = this.hidden(this.embed(ids, 1, options.audio), { positions });
+        const h = this.hidden(this.embed(ids, 1, options.audio ?? []), { positions });
         return this.head(h).toArray() as Float32Array;
       }),
     );

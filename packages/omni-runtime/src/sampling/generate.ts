@@ -1,0 +1,177 @@
+import type { Rng } from '@soundmind/rl-core';
+import { noGrad } from '../autograd/mode.js';
+import { GenerationError } from '../errors.js';
+import type { AudioFeatures } from '../model/audio-encoder.js';
+import type { OmniThinker } from '../model/thinker.js';
+import { KVCache } from '../ops/kv-cache.js';
+import { slice } from '../ops/shape.js';
+import { tidy } from '../tensor/scope.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { checkSamplerOptions, type SamplerOptions, sampleToken, tokenLogProb } from './sampler.js';
+
+/** One prompt: token ids (audio runs already expanded) and the features of its clips, in order. */
+export interface PromptInput {
+  readonly ids: Int32Array;
+  readonly audio?: readonly AudioFeatures[];
+}
+
+/** A token as it is produced (streaming). */
+export interface StreamedToken {
+  readonly row: number;
+  readonly step: number;
+  readonly token: number;
+  readonly logProb: number;
+}
+
+export interface GenerateOptions extends SamplerOptions {
+  /** Most new tokens per prompt, stop token included. */
+  readonly maxNewTokens: number;
+  /** Generation of a row ends at the first of these (kept in its output). */
+  readonly stopTokenIds?: readonly number[];
+  /** The only source of randomness; required unless doSample is false. */
+  readonly rng?: Rng;
+  /** Called for every generated token, in row order within a step. */
+  readonly onToken?: (t: StreamedToken) => void;
+  /** Called after each decoding step with the number of finished rows. */
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+/** One generated continuation. */
+export interface GeneratedIds {
+  readonly promptIds: Int32Array;
+  /** New tokens, ending with the stop token when one ended the row. */
+  readonly tokens: Int32Array;
+  /** log softmax(logits / temperature) of each new token, as verl computes it (verl-grpo-spec.md §7). */
+  readonly logProbs: Float32Array;
+  readonly finishReason: 'stop' | 'length';
+}
+
+/**
+ * Batched, KV-cached generation. Prompts of different lengths are left-padded into one batch (padding
+ * masked out of attention, positions counted from each prompt's first token), prefilled in one pass, then
+ * decoded one token per row per step; finished rows are dropped from the batch as they stop.
+ */
+export function generateIds(
+  thinker: OmniThinker,
+  prompts: readonly PromptInput[],
+  options: GenerateOptions,
+): GeneratedIds[] {
+  checkSamplerOptions(options);
+  if (!Number.isInteger(options.maxNewTokens) || options.maxNewTokens < 1)
+    throw new GenerationError(
+      'BAD_OPTION',
+      `maxNewTokens must be a positive integer, got ${options.maxNewTokens}`,
+    );
+  if (options.doSample !== false && !options.rng)
+    throw new GenerationError('BAD_OPTION', 'sampling needs an rng (or doSample: false for greedy)');
+  prompts.forEach((p, i) => {
+    if (p.ids.length === 0) throw new GenerationError('BAD_INPUT', `prompt ${i} is empty`);
+  });
+  if (prompts.length === 0) return [];
+  const temperature = options.temperature ?? 1;
+  const stops = new Set(options.stopTokenIds ?? []);
+  const c = thinker.config.text;
+  const V = c.vocabSize;
+  const B = prompts.length;
+  const P = Math.max(...prompts.map((p) => p.ids.length));
+  const pad = thinker.audioTokenId === 0 ? 1 : 0;
+  const out = prompts.map(() => ({
+    tokens: [] as number[],
+    logProbs: [] as number[],
+    reason: 'length' as 'stop' | 'length',
+  }));
+
+  return noGrad(() => {
+    let cache = new KVCache({
+      layers: c.numHiddenLayers,
+      batch: B,
+      maxLength: P + options.maxNewTokens,
+      kvHeads: c.numKeyValueHeads,
+      headDim: c.headDim,
+    });
+    try {
+      // Prefill: rows left-padded to P tokens.
+      const ids = new Int32Array(B * P).fill(pad);
+      const positions = new Int32Array(B * P);
+      let keyStart = new Int32Array(B);
+      let nextPos = new Int32Array(B);
+      const audio: AudioFeatures[] = [];
+      prompts.forEach((p, b) => {
+        const start = P - p.ids.length;
+        ids.set(p.ids, b * P + start);
+        for (let j = 0; j < p.ids.length; j++) positions[b * P + start + j] = j;
+        keyStart[b] = start;
+        nextPos[b] = p.ids.length;
+        audio.push(...(p.audio ?? []));
+      });
+      let logits = tidy(() => {
+        const h = thinker.hidden(thinker.embed(ids, B, audio), { positions, cache, keyStart });
+        return lastLogits(thinker, h);
+      });
+      let rows = prompts.map((_, b) => b); // batch slot -> prompt index
+      let finished = 0;
+      for (let step = 0; step < options.maxNewTokens && rows.length > 0; step++) {
+        const data = logits.cpuData() as Float32Array;
+        const next = new Int32Array(rows.length);
+        const alive: number[] = [];
+        rows.forEach((r, slot) => {
+          const row = data.subarray(slot * V, (slot + 1) * V);
+          const token = sampleToken(row, options, options.rng);
+          const logProb = tokenLogProb(row, token, temperature);
+          const o = out[r] as (typeof out)[number];
+          o.tokens.push(token);
+          o.logProbs.push(logProb);
+          options.onToken?.({ row: r, step, token, logProb });
+          next[slot] = token;
+          if (stops.has(token)) {
+            o.reason = 'stop';
+            finished++;
+          } else alive.push(slot);
+        });
+        logits.dispose();
+        if (alive.length === 0 || step + 1 === options.maxNewTokens) break;
+        options.onProgress?.(finished, B);
+        if (alive.length < rows.length) {
+          // Drop finished rows from the batch (and their cache rows).
+          const smaller = cache.selectRows(alive);
+          cache.dispose();
+          cache = smaller;
+          rows = alive.map((s) => rows[s] as number);
+          keyStart = Int32Array.from(alive, (s) => keyStart[s] as number);
+          nextPos = Int32Array.from(alive, (s) => nextPos[s] as number);
+        }
+        const stepIds = Int32Array.from(alive, (s) => next[s] as number);
+        const stepPos = nextPos.slice();
+        for (let i = 0; i < nextPos.length; i++) nextPos[i] = (nextPos[i] as number) + 1;
+        const stepCache = cache;
+        const stepKeyStart = keyStart;
+        logits = tidy(() => {
+          const h = thinker.hidden(thinker.embed(stepIds, rows.length), {
+            positions: stepPos,
+            cache: stepCache,
+            keyStart: stepKeyStart,
+          });
+          return lastLogits(thinker, h);
+        });
+      }
+      options.onProgress?.(B, B);
+      return prompts.map((p, b) => {
+        const o = out[b] as (typeof out)[number];
+        return {
+          promptIds: p.ids,
+          tokens: Int32Array.from(o.tokens),
+          logProbs: Float32Array.from(o.logProbs),
+          finishReason: o.reason,
+        };
+      });
+    } finally {
+      cache.dispose();
+    }
+  });
+}
+
+// Logits [B, V] of the last position of hidden states [B, T, D].
+function lastLogits(thinker: OmniThinker, h: Tensor): Tensor {
+  const T = h.dim(1);
+  return thinker.head(T === 1 ? h : slice(h, 1, T - 1, T));
+}
