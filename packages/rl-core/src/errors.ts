@@ -20,11 +20,12 @@ export class NonFiniteInputError extends RlCoreError {
   readonly tensor: string;
   readonly row: number;
   readonly col: number;
-  constructor(tensor: string, row: number, col: number, value: number) {
+  constructor(tensor: string, row: number, col: number, value: number, reason?: string) {
     super(
       'NON_FINITE_INPUT',
-      `${tensor}[${row}, ${col}] is ${value} at a position the response mask keeps; ` +
-        'only masked-out (padding) positions may hold non-finite values',
+      `${tensor}[${row}, ${col}] is ${value}` +
+        (reason ??
+          ' at a position the response mask keeps; only masked-out (padding) positions may hold non-finite values'),
     );
     this.tensor = tensor;
     this.row = row;

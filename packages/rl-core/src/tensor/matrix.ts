@@ -113,7 +113,13 @@ export function assertMask(mask: Matrix, name = 'responseMask'): void {
   for (let k = 0; k < w.length; k++) {
     const v = w[k] as number;
     if (!(v >= 0) || v === Number.POSITIVE_INFINITY) {
-      throw new NonFiniteInputError(name, Math.floor(k / mask.cols), k % mask.cols, v);
+      throw new NonFiniteInputError(
+        name,
+        Math.floor(k / mask.cols),
+        k % mask.cols,
+        v,
+        '; masks hold 0/1 (or finite weights >= 0)',
+      );
     }
   }
 }

@@ -71,7 +71,7 @@ export function maskFromLengths(lengths: ArrayLike<number>, cols: number, dtype:
   return m;
 }
 
-/** Per-row sums of a mask (the response lengths `len_i`). */
+/** Per-row sums: of a mask, the response lengths len_i; of token rewards, the sequence scores s_i (all positions). */
 export function rowSums(mask: Matrix): Float64Array {
   const out = new Float64Array(mask.rows);
   for (let i = 0; i < mask.rows; i++) {

@@ -1,0 +1,43 @@
+import type { KlPenaltyType, LossAggMode } from '../names.js';
+import {
+  assertFiniteWhereMasked,
+  assertMask,
+  assertShape,
+  type Matrix,
+  zerosLike,
+} from '../tensor/matrix.js';
+import { type AggLossOptions, aggWeights, weightedSum } from './agg-loss.js';
+import { klPenalty } from './kl-penalty.js';
+
+/** Inputs of {@link computeKlLoss}. */
+export interface KlLossInput extends AggLossOptions {
+  readonly logProb: Matrix;
+  readonly refLogProb: Matrix;
+  readonly responseMask: Matrix;
+  /** [actor.kl_loss_type], default 'low_var_kl'. */
+  readonly klLossType?: KlPenaltyType;
+  /** [actor.loss_agg_mode], default 'token-mean'. */
+  readonly lossAggMode?: LossAggMode;
+  /** 'error' (default): non-finite inputs at kept positions throw; 'propagate': they flow into the result. */
+  readonly nonFinite?: 'error' | 'propagate';
+}
+
+/** The KL loss term agg(kl_penalty(logp, ref)) (spec §6.2; the trainer adds kl_loss_coef times it). */
+export function computeKlLoss(input: KlLossInput): { loss: number; gradLogProb: Matrix } {
+  const { logProb, refLogProb, responseMask: m } = input;
+  assertMask(m);
+  assertShape(logProb, m.rows, m.cols, 'logProb');
+  assertShape(refLogProb, m.rows, m.cols, 'refLogProb');
+  if ((input.nonFinite ?? 'error') === 'error') {
+    assertFiniteWhereMasked(logProb, m, 'logProb');
+    assertFiniteWhereMasked(refLogProb, m, 'refLogProb');
+  }
+  const { kl, gradLogProb: dk } = klPenalty(input.klLossType ?? 'low_var_kl', logProb, refLogProb, input);
+  const w = aggWeights(m, input.lossAggMode ?? 'token-mean', input);
+  const grad = zerosLike(logProb);
+  for (let k = 0; k < w.length; k++) {
+    const wk = w[k] as number;
+    if (wk !== 0) grad.data[k] = wk * (dk.data[k] as number);
+  }
+  return { loss: weightedSum(w, kl.data), gradLogProb: grad };
+}
