@@ -1,0 +1,198 @@
+import { bitParallelDistance } from './edit-distance.js';
+
+/** Python's whitespace set (see text/whitespace.ts), as a lookup over the BMP code units that can be whitespace. */
+function isWhitespace(c: number): boolean {
+  if (c <= 0x20) return c === 0x20 || (c >= 0x09 && c <= 0x0d) || (c >= 0x1c && c <= 0x1f);
+  if (c < 0x85) return false;
+  return (
+    c === 0x85 ||
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000
+  );
+}
+
+/** Word boundaries of one text: [start, end) code-unit ranges and a hash per word. */
+class WordSpans {
+  count = 0;
+  starts = new Int32Array(64);
+  ends = new Int32Array(64);
+  hashes = new Int32Array(64);
+
+  /**
+   * Splits exactly like tokenizeWords (jiwer's default) without allocating substrings: a separator is a
+   * single space or any run of two or more whitespace characters; a lone tab or newline stays inside its
+   * word; leading and trailing whitespace is dropped.
+   */
+  scan(text: string): number {
+    this.count = 0;
+    const len = text.length;
+    let i = 0;
+    while (i < len && isWhitespace(text.charCodeAt(i))) i++;
+    let end = len;
+    while (end > i && isWhitespace(text.charCodeAt(end - 1))) end--;
+    let start = i;
+    let hash = 0x811c9dc5 | 0;
+    while (i < end) {
+      const c = text.charCodeAt(i);
+      // Printable ASCII is never whitespace: one range test on the hot path.
+      if ((c > 0x20 && c < 0x85) || !isWhitespace(c)) {
+        hash = Math.imul(hash ^ c, 0x01000193);
+        i++;
+        continue;
+      }
+      let j = i + 1;
+      while (j < end && isWhitespace(text.charCodeAt(j))) j++;
+      if (j - i === 1 && c !== 0x20) {
+        // A lone tab or newline is part of the word (jiwer collapses only runs of two or more).
+        hash = Math.imul(hash ^ c, 0x01000193);
+        i++;
+        continue;
+      }
+      this.push(start, i, hash);
+      start = j;
+      hash = 0x811c9dc5 | 0;
+      i = j;
+    }
+    if (end > start) this.push(start, end, hash);
+    return this.count;
+  }
+
+  private push(start: number, end: number, hash: number): void {
+    if (this.count === this.starts.length) {
+      const grow = (a: Int32Array) => {
+        const b = new Int32Array(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      this.starts = grow(this.starts);
+      this.ends = grow(this.ends);
+      this.hashes = grow(this.hashes);
+    }
+    this.starts[this.count] = start;
+    this.ends[this.count] = end;
+    this.hashes[this.count] = hash;
+    this.count++;
+  }
+}
+
+/**
+ * Word-level edit distance straight from two strings: words are scanned in place, interned into dense ids
+ * with an open-addressing table (generation-stamped, so nothing is cleared between pairs) and handed to
+ * the bit-parallel distance. Same result as tokenizeWords + any Levenshtein, several times faster.
+ */
+export class StringWordDistance {
+  private readonly ref = new WordSpans();
+  private readonly hyp = new WordSpans();
+  private slotStamp = new Int32Array(256);
+  private slotId = new Int32Array(256);
+  private stamp = 0;
+  private distinct = 0;
+  // For each interned id: where its first occurrence lives.
+  private idText: string[] = [];
+  private idStart = new Int32Array(128);
+  private idEnd = new Int32Array(128);
+  private patternIds = new Int32Array(128);
+  private textIds = new Int32Array(128);
+  /** Words in the last reference scanned. */
+  referenceWords = 0;
+
+  /** Edits between the words of `reference` and `hypothesis` (jiwer's default tokenisation). */
+  distance(reference: string, hypothesis: string): number {
+    const n = this.ref.scan(reference);
+    const m = this.hyp.scan(hypothesis);
+    this.referenceWords = n;
+    if (n === 0) return m;
+    if (m === 0) return n;
+    // The shorter side is the bit-parallel pattern: fewer 32-word blocks per step.
+    const refIsPattern = n <= m;
+    const pLen = refIsPattern ? n : m;
+    const tLen = refIsPattern ? m : n;
+    this.prepare(pLen, tLen);
+    const distinct = this.intern(
+      refIsPattern ? this.ref : this.hyp,
+      refIsPattern ? reference : hypothesis,
+      true,
+    );
+    this.intern(refIsPattern ? this.hyp : this.ref, refIsPattern ? hypothesis : reference, false);
+    return bitParallelDistance(this.patternIds, pLen, this.textIds, tLen, distinct + 1);
+  }
+
+  /**
+   * Ids for the words of `spans` into patternIds (adding new words) or textIds (words absent from the
+   * pattern share the id `distinct`, which never matches). Returns the number of distinct pattern words.
+   */
+  private intern(spans: WordSpans, text: string, isPattern: boolean): number {
+    const mask = this.slotStamp.length - 1;
+    const stamp = this.stamp;
+    const out = isPattern ? this.patternIds : this.textIds;
+    let distinct = this.distinct;
+    for (let k = 0; k < spans.count; k++) {
+      const s = spans.starts[k]!;
+      const e = spans.ends[k]!;
+      let slot = spans.hashes[k]! & mask;
+      let id = -1;
+      while (this.slotStamp[slot] === stamp) {
+        const cand = this.slotId[slot]!;
+        if (this.same(cand, text, s, e)) {
+          id = cand;
+          break;
+        }
+        slot = (slot + 1) & mask;
+      }
+      if (id < 0) {
+        if (isPattern) {
+          id = distinct++;
+          this.slotStamp[slot] = stamp;
+          this.slotId[slot] = id;
+          this.idText[id] = text;
+          this.idStart[id] = s;
+          this.idEnd[id] = e;
+        } else {
+          id = distinct;
+        }
+      }
+      out[k] = id;
+    }
+    this.distinct = distinct;
+    return distinct;
+  }
+
+  /** Fresh table generation sized for `words` pattern words (load factor at most 1/4), and id buffers. */
+  private prepare(words: number, textWords: number): void {
+    if (this.slotStamp.length < words * 4) {
+      let size = this.slotStamp.length;
+      while (size < words * 4) size *= 2;
+      this.slotStamp = new Int32Array(size);
+      this.slotId = new Int32Array(size);
+      this.stamp = 0;
+    }
+    if (this.idStart.length < words) {
+      this.idStart = new Int32Array(words * 2);
+      this.idEnd = new Int32Array(words * 2);
+      this.patternIds = new Int32Array(words * 2);
+    }
+    if (this.textIds.length < textWords) this.textIds = new Int32Array(textWords * 2);
+    this.distinct = 0;
+    this.stamp++;
+    if (this.stamp === 0x7fffffff) {
+      this.slotStamp.fill(0);
+      this.stamp = 1;
+    }
+  }
+
+  private same(id: number, text: string, start: number, end: number): boolean {
+    const s = this.idStart[id]!;
+    if (this.idEnd[id]! - s !== end - start) return false;
+    const other = this.idText[id]!;
+    for (let k = 0; k < end - start; k++) {
+      if (other.charCodeAt(s + k) !== text.charCodeAt(start + k)) return false;
+    }
+    return true;
+  }
+}
