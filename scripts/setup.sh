@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Debian packages every job needs; `--bench` adds the peers the benchmarks compare against.
-debian_packages=()
+debian_packages=(libopenblas-dev)  # omni-runtime native kernels (sgemm)
 if [ "${1:-}" = "--bench" ]; then debian_packages+=(python3-numpy python3-torch); fi
 missing=()
 for p in "${debian_packages[@]}"; do

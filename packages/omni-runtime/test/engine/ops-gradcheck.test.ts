@@ -1,7 +1,6 @@
 import { Rng } from '@soundmind/rl-core';
 import { describe, expect, it } from 'vitest';
 import type { UnaryOp } from '../../src/kernels/kernels.js';
-import { unary } from '../../src/ops/unary.js';
 import { add, affine, div, maximum, mul, sub } from '../../src/ops/arithmetic.js';
 import { attention } from '../../src/ops/attention.js';
 import { avgPool1d, conv1d } from '../../src/ops/conv.js';
@@ -13,6 +12,7 @@ import { RopeTable, rope } from '../../src/ops/rope.js';
 import { cast, concat, permute, reshape, slice, split, transpose } from '../../src/ops/shape.js';
 import { entropy, gatherLogProbs, logSoftmax, softmax } from '../../src/ops/softmax.js';
 import { swiglu } from '../../src/ops/swiglu.js';
+import { unary } from '../../src/ops/unary.js';
 import { gradcheck, leaf } from './gradcheck.js';
 
 const rng = new Rng(1234);

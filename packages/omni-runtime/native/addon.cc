@@ -1,0 +1,613 @@
+// N-API bindings of the native float32 kernels. The SIMD kernel table is chosen once at load time
+// from the CPU's features; GEMMs go to OpenBLAS (kept at one thread: we split work ourselves so the
+// split is fixed and results do not depend on the thread count); attention is fused here on top of
+// sgemm. Work is spread over the pool only above per-kernel size thresholds: at tiny sizes one
+// thread is faster than two.
+#include <napi.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <thread>
+#include <vector>
+
+#include "kernels.h"
+#include "threadpool.h"
+
+extern "C" {
+#include <cblas.h>
+void openblas_set_num_threads(int num_threads);
+}
+
+namespace omni {
+namespace {
+
+const KernelTable* K = nullptr;
+ThreadPool* pool = nullptr;
+
+// Minimum work (multiply-adds or elements) per part before a kernel uses another thread.
+constexpr int64_t kGemmWorkPerThread = 1 << 21;
+constexpr int64_t kElemsPerThread = 1 << 15;
+
+const KernelTable* chooseKernels() {
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") &&
+      __builtin_cpu_supports("avx512dq"))
+    return kernels_avx512();
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return kernels_avx2();
+  return kernels_generic();
+}
+
+int partsFor(int64_t work, int64_t perThread) {
+  int64_t p = work / perThread;
+  return static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(p, pool->threads())));
+}
+
+float* F(const Napi::Value& v) { return v.As<Napi::Float32Array>().Data(); }
+float* FN(const Napi::Value& v) { return v.IsNull() || v.IsUndefined() ? nullptr : F(v); }
+int32_t* I(const Napi::Value& v) { return v.As<Napi::Int32Array>().Data(); }
+int32_t* IN(const Napi::Value& v) { return v.IsNull() || v.IsUndefined() ? nullptr : I(v); }
+int64_t L(const Napi::Value& v) { return static_cast<int64_t>(v.As<Napi::Number>().DoubleValue()); }
+float D(const Napi::Value& v) { return static_cast<float>(v.As<Napi::Number>().DoubleValue()); }
+bool B(const Napi::Value& v) { return v.As<Napi::Boolean>().Value(); }
+
+// C = alpha op(A) op(B) + beta C, row-major, with leading dimensions.
+void sgemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, float alpha, const float* a, int64_t lda,
+           const float* b, int64_t ldb, float beta, float* c, int64_t ldc) {
+  if (m == 0 || n == 0) return;
+  if (k == 0) {
+    for (int64_t i = 0; i < m; i++)
+      for (int64_t j = 0; j < n; j++) c[i * ldc + j] = beta == 0 ? 0.0f : beta * c[i * ldc + j];
+    return;
+  }
+  cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, static_cast<int>(m),
+              static_cast<int>(n), static_cast<int>(k), alpha, a, static_cast<int>(lda), b, static_cast<int>(ldb), beta,
+              c, static_cast<int>(ldc));
+}
+
+// One GEMM split over threads by rows of C (or by columns when C has few rows).
+void gemmParallel(bool ta, bool tb, int64_t m, int64_t n, int64_t k, float alpha, const float* a, const float* b,
+                  float beta, float* c) {
+  const int64_t lda = ta ? m : k, ldb = tb ? k : n;
+  const int parts = partsFor(m * n * k, kGemmWorkPerThread);
+  if (parts <= 1) {
+    sgemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, n);
+    return;
+  }
+  if (m >= n) {
+    // Split rows in multiples of 16 so every part keeps OpenBLAS's full micro-tiles.
+    const int64_t blocks = (m + 15) / 16;
+    pool->run(blocks, parts, [&](int64_t lo, int64_t hi) {
+      const int64_t r0 = lo * 16, r1 = std::min(m, hi * 16);
+      if (r1 > r0) sgemm(ta, tb, r1 - r0, n, k, alpha, ta ? a + r0 : a + r0 * lda, lda, b, ldb, beta, c + r0 * n, n);
+    });
+  } else {
+    const int64_t blocks = (n + 15) / 16;
+    pool->run(blocks, parts, [&](int64_t lo, int64_t hi) {
+      const int64_t c0 = lo * 16, c1 = std::min(n, hi * 16);
+      if (c1 > c0) sgemm(ta, tb, m, c1 - c0, k, alpha, a, lda, tb ? b + c0 * ldb : b + c0, ldb, beta, c + c0, n);
+    });
+  }
+}
+
+Napi::Value Gemm(const Napi::CallbackInfo& info) {
+  const bool ta = B(info[0]), tb = B(info[1]);
+  const int64_t m = L(info[2]), n = L(info[3]), k = L(info[4]);
+  const float alpha = D(info[5]);
+  const float* a = F(info[6]) + L(info[7]);
+  const int64_t as = L(info[8]);
+  const float* b = F(info[9]) + L(info[10]);
+  const int64_t bs = L(info[11]);
+  const float beta = D(info[12]);
+  float* c = F(info[13]) + L(info[14]);
+  const int64_t cs = L(info[15]), batch = L(info[16]);
+  if (batch == 1) {
+    gemmParallel(ta, tb, m, n, k, alpha, a, b, beta, c);
+  } else {
+    const int parts = partsFor(batch * m * n * k, kGemmWorkPerThread);
+    pool->run(batch, parts, [&](int64_t lo, int64_t hi) {
+      for (int64_t i = lo; i < hi; i++)
+        sgemm(ta, tb, m, n, k, alpha, a + i * as, ta ? m : k, b + i * bs, tb ? k : n, beta, c + i * cs, n);
+    });
+  }
+  return info.Env().Undefined();
+}
+
+Napi::Value Binary(const Napi::CallbackInfo& info) {
+  const int op = static_cast<int>(L(info[0]));
+  const float* a = F(info[1]);
+  Napi::Int32Array asv = info[2].As<Napi::Int32Array>();
+  const float* b = F(info[3]);
+  Napi::Int32Array bsv = info[4].As<Napi::Int32Array>();
+  float* out = F(info[5]);
+  Napi::Int32Array shv = info[6].As<Napi::Int32Array>();
+  const int rank = static_cast<int>(shv.ElementLength());
+  int64_t as[8], bs[8], sh[8];
+  int64_t total = 1;
+  for (int i = 0; i < rank; i++) {
+    as[i] = asv[i];
+    bs[i] = bsv[i];
+    sh[i] = shv[i];
+    total *= sh[i];
+  }
+  if (total == 0) return info.Env().Undefined();
+  const int64_t rows = rank == 0 ? 1 : total / sh[rank - 1];
+  const int parts = partsFor(total, kElemsPerThread);
+  pool->run(rows, parts, [&](int64_t lo, int64_t hi) { K->binary(op, a, as, b, bs, out, sh, rank, lo, hi); });
+  return info.Env().Undefined();
+}
+
+// Runs an elementwise kernel over [0, n) in parallel chunks of whole elements.
+template <typename Fn>
+void elementwise(int64_t n, Fn fn) {
+  const int parts = partsFor(n, kElemsPerThread);
+  const int64_t blocks = (n + 15) / 16;
+  pool->run(blocks, parts, [&](int64_t lo, int64_t hi) {
+    const int64_t i0 = lo * 16, i1 = std::min(n, hi * 16);
+    if (i1 > i0) fn(i0, i1 - i0);
+  });
+}
+
+// Runs a row kernel over rows [0, rows) of width cols in parallel.
+template <typename Fn>
+void rowwise(int64_t rows, int64_t cols, Fn fn) {
+  const int parts = partsFor(rows * std::max<int64_t>(cols, 1), kElemsPerThread);
+  pool->run(rows, parts, [&](int64_t lo, int64_t hi) { fn(lo, hi - lo); });
+}
+
+Napi::Value Affine(const Napi::CallbackInfo& info) {
+  const float* x = F(info[0]);
+  const float alpha = D(info[1]), beta = D(info[2]);
+  float* out = F(info[3]);
+  elementwise(L(info[4]), [&](int64_t o, int64_t n) { K->affine(x + o, alpha, beta, out + o, n); });
+  return info.Env().Undefined();
+}
+
+Napi::Value Axpy(const Napi::CallbackInfo& info) {
+  const float alpha = D(info[0]);
+  const float* x = F(info[1]);
+  float* y = F(info[2]);
+  elementwise(L(info[3]), [&](int64_t o, int64_t n) { K->axpy(alpha, x + o, y + o, n); });
+  return info.Env().Undefined();
+}
+
+Napi::Value Unary(const Napi::CallbackInfo& info) {
+  const int op = static_cast<int>(L(info[0]));
+  const float* x = F(info[1]);
+  float* out = F(info[2]);
+  elementwise(L(info[3]), [&](int64_t o, int64_t n) { K->unary(op, x + o, out + o, n); });
+  return info.Env().Undefined();
+}
+
+Napi::Value UnaryBackward(const Napi::CallbackInfo& info) {
+  const int op = static_cast<int>(L(info[0]));
+  const float *x = F(info[1]), *g = F(info[2]);
+  float* dx = F(info[3]);
+  const bool acc = B(info[5]);
+  elementwise(L(info[4]), [&](int64_t o, int64_t n) { K->unaryBackward(op, x + o, g + o, dx + o, n, acc); });
+  return info.Env().Undefined();
+}
+
+Napi::Value Reduce(const Napi::CallbackInfo& info) {
+  const int op = static_cast<int>(L(info[0]));
+  const float* x = F(info[1]);
+  float* out = F(info[2]);
+  const int64_t outer = L(info[3]), len = L(info[4]), inner = L(info[5]);
+  int32_t* argmax = IN(info[6]);
+  if (inner == 1) {
+    rowwise(outer, len, [&](int64_t r0, int64_t nr) {
+      K->reduceRows(op, x + r0 * len, out + r0, nr, len, argmax ? argmax + r0 : nullptr);
+    });
+  } else if (outer >= pool->threads() || outer * len * inner < kElemsPerThread) {
+    rowwise(outer, len * inner, [&](int64_t o0, int64_t no) {
+      for (int64_t o = o0; o < o0 + no; o++)
+        K->reduceInner(op, x + o * len * inner, out + o * inner, len, inner, argmax ? argmax + o * inner : nullptr);
+    });
+  } else {
+    // Few outer blocks (e.g. a bias gradient): split the inner axis instead; order over len is unchanged.
+    for (int64_t o = 0; o < outer; o++) {
+      const float* xo = x + o * len * inner;
+      float* oo = out + o * inner;
+      int32_t* ao = argmax ? argmax + o * inner : nullptr;
+      if (op == 0) {
+        elementwise(inner, [&](int64_t i0, int64_t ni) {
+          std::memset(oo + i0, 0, sizeof(float) * ni);
+          for (int64_t l = 0; l < len; l++) K->axpy(1.0f, xo + l * inner + i0, oo + i0, ni);
+        });
+      } else {
+        K->reduceInner(op, xo, oo, len, inner, ao);
+      }
+    }
+  }
+  return info.Env().Undefined();
+}
+
+Napi::Value SumSquares(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), K->sumSquares(F(info[0]), L(info[1])));
+}
+
+Napi::Value Softmax(const Napi::CallbackInfo& info) {
+  const float* x = F(info[0]);
+  float* out = F(info[1]);
+  const int64_t rows = L(info[2]), cols = L(info[3]);
+  const bool log = B(info[4]);
+  rowwise(rows, cols, [&](int64_t r, int64_t n) { K->softmax(x + r * cols, out + r * cols, n, cols, log); });
+  return info.Env().Undefined();
+}
+
+Napi::Value SoftmaxBackward(const Napi::CallbackInfo& info) {
+  const float *y = F(info[0]), *g = F(info[1]);
+  float* dx = F(info[2]);
+  const int64_t rows = L(info[3]), cols = L(info[4]);
+  const bool log = B(info[5]), acc = B(info[6]);
+  rowwise(rows, cols, [&](int64_t r, int64_t n) {
+    K->softmaxBackward(y + r * cols, g + r * cols, dx + r * cols, n, cols, log, acc);
+  });
+  return info.Env().Undefined();
+}
+
+Napi::Value LogSoftmaxGather(const Napi::CallbackInfo& info) {
+  const float* x = F(info[0]);
+  const int32_t* t = I(info[1]);
+  float *out = F(info[2]), *lse = F(info[3]);
+  const int64_t rows = L(info[4]), cols = L(info[5]);
+  const float it = D(info[6]);
+  rowwise(rows, cols, [&](int64_t r, int64_t n) { K->logSoftmaxGather(x + r * cols, t + r, out + r, lse + r, n, cols, it); });
+  return info.Env().Undefined();
+}
+
+Napi::Value LogSoftmaxGatherBackward(const Napi::CallbackInfo& info) {
+  const float* x = F(info[0]);
+  const int32_t* t = I(info[1]);
+  const float *lse = F(info[2]), *g = F(info[3]);
+  float* dx = F(info[4]);
+  const int64_t rows = L(info[5]), cols = L(info[6]);
+  const float it = D(info[7]);
+  const bool acc = B(info[8]);
+  rowwise(rows, cols, [&](int64_t r, int64_t n) {
+    K->logSoftmaxGatherBackward(x + r * cols, t + r, lse + r, g + r, dx + r * cols, n, cols, it, acc);
+  });
+  return info.Env().Undefined();
+}
+
+Napi::Value Entropy(const Napi::CallbackInfo& info) {
+  const float* x = F(info[0]);
+  float *out = F(info[1]), *lse = F(info[2]);
+  const int64_t rows = L(info[3]), cols = L(info[4]);
+  const float it = D(info[5]);
+  rowwise(rows, cols, [&](int64_t r, int64_t n) { K->entropy(x + r * cols, out + r, lse + r, n, cols, it); });
+  return info.Env().Undefined();
+}
+
+Napi::Value EntropyBackward(const Napi::CallbackInfo& info) {
+  const float *x = F(info[0]), *lse = F(info[1]), *h = F(info[2]), *g = F(info[3]);
+  float* dx = F(info[4]);
+  const int64_t rows = L(info[5]), cols = L(info[6]);
+  const float it = D(info[7]);
+  const bool acc = B(info[8]);
+  rowwise(rows, cols, [&](int64_t r, int64_t n) {
+    K->entropyBackward(x + r * cols, lse + r, h + r, g + r, dx + r * cols, n, cols, it, acc);
+  });
+  return info.Env().Undefined();
+}
+
+Napi::Value Embedding(const Napi::CallbackInfo& info) {
+  const float* w = F(info[0]);
+  const int32_t* ids = I(info[1]);
+  float* out = F(info[2]);
+  const int64_t n = L(info[3]), dim = L(info[4]);
+  for (int64_t i = 0; i < n; i++) std::memcpy(out + i * dim, w + static_cast<int64_t>(ids[i]) * dim, sizeof(float) * dim);
+  return info.Env().Undefined();
+}
+
+Napi::Value EmbeddingBackward(const Napi::CallbackInfo& info) {
+  const float* g = F(info[0]);
+  const int32_t* ids = I(info[1]);
+  float* dw = F(info[2]);
+  const int64_t n = L(info[3]), dim = L(info[4]);
+  for (int64_t i = 0; i < n; i++) K->axpy(1.0f, g + i * dim, dw + static_cast<int64_t>(ids[i]) * dim, dim);
+  return info.Env().Undefined();
+}
+
+Napi::Value RmsNorm(const Napi::CallbackInfo& info) {
+  const float *x = F(info[0]), *w = F(info[1]);
+  float *out = F(info[2]), *rstd = F(info[3]);
+  const int64_t rows = L(info[4]), cols = L(info[5]);
+  const float eps = D(info[6]);
+  rowwise(rows, cols, [&](int64_t r, int64_t n) { K->rmsNorm(x + r * cols, w, out + r * cols, rstd + r, n, cols, eps); });
+  return info.Env().Undefined();
+}
+
+// dw[j] += sum_r g[r,j] * x[r,j] * rstd[r] (rows in order; split over columns: deterministic).
+void normWeightGrad(const float* x, const float* mean, const float* rstd, const float* g, float* dw, float* db,
+                    int64_t rows, int64_t cols) {
+  elementwise(cols, [&](int64_t j0, int64_t nj) {
+    for (int64_t r = 0; r < rows; r++) {
+      const float* pg = g + r * cols + j0;
+      const float* px = x + r * cols + j0;
+      const float mu = mean ? mean[r] : 0.0f, rs = rstd[r];
+      for (int64_t j = 0; j < nj; j++) {
+        if (dw) dw[j0 + j] += pg[j] * (px[j] - mu) * rs;
+        if (db) db[j0 + j] += pg[j];
+      }
+    }
+  });
+}
+
+Napi::Value RmsNormBackward(const Napi::CallbackInfo& info) {
+  const float *x = F(info[0]), *w = F(info[1]), *rstd = F(info[2]), *g = F(info[3]);
+  float *dx = F(info[4]), *dw = FN(info[5]);
+  const int64_t rows = L(info[6]), cols = L(info[7]);
+  rowwise(rows, cols, [&](int64_t r, int64_t n) {
+    K->rmsNormBackwardDx(x + r * cols, w, rstd + r, g + r * cols, dx + r * cols, n, cols);
+  });
+  if (dw) normWeightGrad(x, nullptr, rstd, g, dw, nullptr, rows, cols);
+  return info.Env().Undefined();
+}
+
+Napi::Value LayerNorm(const Napi::CallbackInfo& info) {
+  const float *x = F(info[0]), *w = FN(info[1]), *b = FN(info[2]);
+  float *out = F(info[3]), *mean = F(info[4]), *rstd = F(info[5]);
+  const int64_t rows = L(info[6]), cols = L(info[7]);
+  const float eps = D(info[8]);
+  rowwise(rows, cols, [&](int64_t r, int64_t n) {
+    K->layerNorm(x + r * cols, w, b, out + r * cols, mean + r, rstd + r, n, cols, eps);
+  });
+  return info.Env().Undefined();
+}
+
+Napi::Value LayerNormBackward(const Napi::CallbackInfo& info) {
+  const float *x = F(info[0]), *w = FN(info[1]), *mean = F(info[2]), *rstd = F(info[3]), *g = F(info[4]);
+  float *dx = F(info[5]), *dw = FN(info[6]), *db = FN(info[7]);
+  const int64_t rows = L(info[8]), cols = L(info[9]);
+  rowwise(rows, cols, [&](int64_t r, int64_t n) {
+    K->layerNormBackwardDx(x + r * cols, w, mean + r, rstd + r, g + r * cols, dx + r * cols, n, cols);
+  });
+  if (dw || db) normWeightGrad(x, mean, rstd, g, dw, db, rows, cols);
+  return info.Env().Undefined();
+}
+
+Napi::Value Swiglu(const Napi::CallbackInfo& info) {
+  const float *gate = F(info[0]), *up = F(info[1]);
+  float* out = F(info[2]);
+  elementwise(L(info[3]), [&](int64_t o, int64_t n) { K->swiglu(gate + o, up + o, out + o, n); });
+  return info.Env().Undefined();
+}
+
+Napi::Value SwigluBackward(const Napi::CallbackInfo& info) {
+  const float *gate = F(info[0]), *up = F(info[1]), *g = F(info[2]);
+  float *dgate = F(info[3]), *dup = F(info[4]);
+  elementwise(L(info[5]), [&](int64_t o, int64_t n) { K->swigluBackward(gate + o, up + o, g + o, dgate + o, dup + o, n); });
+  return info.Env().Undefined();
+}
+
+Napi::Value Rope(const Napi::CallbackInfo& info) {
+  const float* x = F(info[0]);
+  float* out = F(info[1]);
+  const float *cs = F(info[2]), *sn = F(info[3]);
+  const int32_t* pos = I(info[4]);
+  const int64_t b = L(info[5]), t = L(info[6]), h = L(info[7]), d = L(info[8]);
+  const bool inverse = B(info[9]);
+  rowwise(b * t, h * d, [&](int64_t lo, int64_t n) { K->rope(x, out, cs, sn, pos, lo, lo + n, h, d, inverse); });
+  return info.Env().Undefined();
+}
+
+Napi::Value AdamW(const Napi::CallbackInfo& info) {
+  float *p = F(info[0]), *g = F(info[1]), *m = F(info[2]), *v = F(info[3]);
+  const int64_t n = L(info[4]);
+  const float lr = D(info[5]), b1 = D(info[6]), b2 = D(info[7]), eps = D(info[8]), wd = D(info[9]), bias1 = D(info[10]),
+              bias2 = D(info[11]), gs = D(info[12]);
+  elementwise(n, [&](int64_t o, int64_t c) { K->adamw(p + o, g + o, m + o, v + o, c, lr, b1, b2, eps, wd, bias1, bias2, gs); });
+  return info.Env().Undefined();
+}
+
+// ---- attention ----
+
+AttnDims readDims(const Napi::CallbackInfo& info) {
+  Napi::Float64Array d = info[0].As<Napi::Float64Array>();
+  AttnDims a;
+  a.batch = static_cast<int64_t>(d[0]);
+  a.queryLen = static_cast<int64_t>(d[1]);
+  a.keyLen = static_cast<int64_t>(d[2]);
+  a.heads = static_cast<int64_t>(d[3]);
+  a.kvHeads = static_cast<int64_t>(d[4]);
+  a.headDim = static_cast<int64_t>(d[5]);
+  a.kvBatchStride = static_cast<int64_t>(d[6]);
+  a.queryOffset = static_cast<int64_t>(d[7]);
+  a.scale = static_cast<float>(d[8]);
+  a.causal = d[9] != 0;
+  a.blockEnds = IN(info[1]);
+  a.nBlocks = a.blockEnds ? static_cast<int64_t>(info[1].As<Napi::Int32Array>().ElementLength()) : 0;
+  a.keyStart = IN(info[2]);
+  return a;
+}
+
+void visible(const AttnDims& s, int64_t b, int64_t t, int64_t* lo, int64_t* hi) {
+  const int64_t qpos = s.queryOffset + t;
+  int64_t l = s.keyStart ? s.keyStart[b] : 0;
+  int64_t h = s.causal ? std::min(s.keyLen, qpos + 1) : s.keyLen;
+  if (s.blockEnds) {
+    int64_t blk = -1;
+    for (int64_t i = 0; i < s.nBlocks; i++)
+      if (qpos < s.blockEnds[i]) {
+        blk = i;
+        break;
+      }
+    if (blk < 0) {
+      *lo = *hi = 0;
+      return;
+    }
+    l = std::max<int64_t>(l, blk == 0 ? 0 : s.blockEnds[blk - 1]);
+    h = std::min<int64_t>(h, s.blockEnds[blk]);
+  }
+  *lo = l;
+  *hi = std::max(l, h);
+}
+
+thread_local std::vector<float> scratchA, scratchB;
+
+float* scratch(std::vector<float>& v, int64_t n) {
+  if (static_cast<int64_t>(v.size()) < n) v.resize(n);
+  return v.data();
+}
+
+// P[t, :] = softmax over the visible keys of scores already in P (scaled); zeros elsewhere.
+void maskedSoftmaxRows(const AttnDims& s, int64_t b, float* P, float* lse, int64_t T, int64_t S) {
+  for (int64_t t = 0; t < T; t++) {
+    float* row = P + t * S;
+    int64_t lo, hi;
+    visible(s, b, t, &lo, &hi);
+    if (hi <= lo) {
+      std::memset(row, 0, sizeof(float) * S);
+      lse[t] = -std::numeric_limits<float>::infinity();
+      continue;
+    }
+    float m = row[lo];
+    for (int64_t j = lo + 1; j < hi; j++) m = row[j] > m ? row[j] : m;
+    K->expShift(row + lo, hi - lo, 1.0f, m);
+    float sum = 0;
+    for (int64_t j = lo; j < hi; j++) sum += row[j];
+    lse[t] = m + std::log(sum);
+    const float inv = 1.0f / sum;
+    for (int64_t j = lo; j < hi; j++) row[j] *= inv;
+    if (lo > 0) std::memset(row, 0, sizeof(float) * lo);
+    if (hi < S) std::memset(row + hi, 0, sizeof(float) * (S - hi));
+  }
+}
+
+Napi::Value Attention(const Napi::CallbackInfo& info) {
+  const AttnDims s = readDims(info);
+  const float* q = F(info[3]);
+  const float* k = F(info[4]) + L(info[5]);
+  const float* v = F(info[6]) + L(info[7]);
+  float *out = F(info[8]), *lse = F(info[9]);
+  const int64_t T = s.queryLen, S = s.keyLen, H = s.heads, Hkv = s.kvHeads, Dh = s.headDim, group = H / Hkv;
+  const int64_t tasks = s.batch * H;
+  const int parts = partsFor(tasks * T * S * Dh, kGemmWorkPerThread / 4);
+  pool->run(tasks, parts, [&](int64_t lo, int64_t hi) {
+    for (int64_t task = lo; task < hi; task++) {
+      const int64_t b = task / H, h = task % H, kvh = h / group;
+      const float* qh = q + (b * T * H + h) * Dh;
+      const float* kh = k + b * s.kvBatchStride + kvh * Dh;
+      const float* vh = v + b * s.kvBatchStride + kvh * Dh;
+      float* oh = out + (b * T * H + h) * Dh;
+      float* P = scratch(scratchA, T * S);
+      sgemm(false, true, T, S, Dh, s.scale, qh, H * Dh, kh, Hkv * Dh, 0.0f, P, S);
+      maskedSoftmaxRows(s, b, P, lse + (b * H + h) * T, T, S);
+      sgemm(false, false, T, Dh, S, 1.0f, P, S, vh, Hkv * Dh, 0.0f, oh, H * Dh);
+    }
+  });
+  return info.Env().Undefined();
+}
+
+Napi::Value AttentionBackward(const Napi::CallbackInfo& info) {
+  const AttnDims s = readDims(info);
+  const float *q = F(info[3]), *k = F(info[4]), *v = F(info[5]), *o = F(info[6]), *lse = F(info[7]), *g = F(info[8]);
+  float *dq = F(info[9]), *dk = F(info[10]), *dv = F(info[11]);
+  const int64_t T = s.queryLen, S = s.keyLen, H = s.heads, Hkv = s.kvHeads, Dh = s.headDim, group = H / Hkv;
+  const int64_t tasks = s.batch * Hkv;
+  const int parts = partsFor(tasks * group * T * S * Dh * 2, kGemmWorkPerThread / 4);
+  pool->run(tasks, parts, [&](int64_t lo, int64_t hi) {
+    for (int64_t task = lo; task < hi; task++) {
+      const int64_t b = task / Hkv, kvh = task % Hkv;
+      const float* kh = k + b * s.kvBatchStride + kvh * Dh;
+      const float* vh = v + b * s.kvBatchStride + kvh * Dh;
+      float* dkh = dk + b * S * Hkv * Dh + kvh * Dh;
+      float* dvh = dv + b * S * Hkv * Dh + kvh * Dh;
+      for (int64_t gi = 0; gi < group; gi++) {
+        const int64_t h = kvh * group + gi;
+        const float* qh = q + (b * T * H + h) * Dh;
+        const float* oh = o + (b * T * H + h) * Dh;
+        const float* gh = g + (b * T * H + h) * Dh;
+        const float* lh = lse + (b * H + h) * T;
+        float* dqh = dq + (b * T * H + h) * Dh;
+        float* P = scratch(scratchA, T * S);
+        float* dP = scratch(scratchB, T * S);
+        sgemm(false, true, T, S, Dh, s.scale, qh, H * Dh, kh, Hkv * Dh, 0.0f, P, S);
+        for (int64_t t = 0; t < T; t++) {
+          float* row = P + t * S;
+          int64_t l0, l1;
+          visible(s, b, t, &l0, &l1);
+          if (l1 <= l0) {
+            std::memset(row, 0, sizeof(float) * S);
+            continue;
+          }
+          K->expShift(row + l0, l1 - l0, 1.0f, lh[t]);
+          if (l0 > 0) std::memset(row, 0, sizeof(float) * l0);
+          if (l1 < S) std::memset(row + l1, 0, sizeof(float) * (S - l1));
+        }
+        const float beta = gi == 0 ? 0.0f : 1.0f;
+        sgemm(true, false, S, Dh, T, 1.0f, P, S, gh, H * Dh, beta, dvh, Hkv * Dh);
+        sgemm(false, true, T, S, Dh, 1.0f, gh, H * Dh, vh, Hkv * Dh, 0.0f, dP, S);
+        for (int64_t t = 0; t < T; t++) {
+          const float rd = K->dot(gh + t * H * Dh, oh + t * H * Dh, Dh);
+          float* pr = P + t * S;
+          float* dr = dP + t * S;
+          for (int64_t j = 0; j < S; j++) dr[j] = pr[j] * (dr[j] - rd) * s.scale;
+        }
+        sgemm(false, false, T, Dh, S, 1.0f, dP, S, kh, Hkv * Dh, 0.0f, dqh, H * Dh);
+        sgemm(true, false, S, Dh, T, 1.0f, dP, S, qh, H * Dh, beta, dkh, Hkv * Dh);
+      }
+    }
+  });
+  return info.Env().Undefined();
+}
+
+Napi::Value SetThreads(const Napi::CallbackInfo& info) {
+  pool->resize(static_cast<int>(std::max<int64_t>(1, L(info[0]))));
+  return info.Env().Undefined();
+}
+
+Napi::Value Info(const Napi::CallbackInfo& info) {
+  Napi::Object o = Napi::Object::New(info.Env());
+  o.Set("isa", K->isa);
+  o.Set("threads", pool->threads());
+  o.Set("gemm", "openblas");
+  return o;
+}
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  K = chooseKernels();
+  openblas_set_num_threads(1);
+  unsigned hw = std::thread::hardware_concurrency();
+  pool = new ThreadPool(static_cast<int>(hw == 0 ? 1 : hw));
+#define EXPORT(name, fn) exports.Set(name, Napi::Function::New(env, fn, name))
+  EXPORT("info", Info);
+  EXPORT("setThreads", SetThreads);
+  EXPORT("gemm", Gemm);
+  EXPORT("binary", Binary);
+  EXPORT("affine", Affine);
+  EXPORT("axpy", Axpy);
+  EXPORT("unary", Unary);
+  EXPORT("unaryBackward", UnaryBackward);
+  EXPORT("reduce", Reduce);
+  EXPORT("sumSquares", SumSquares);
+  EXPORT("softmax", Softmax);
+  EXPORT("softmaxBackward", SoftmaxBackward);
+  EXPORT("logSoftmaxGather", LogSoftmaxGather);
+  EXPORT("logSoftmaxGatherBackward", LogSoftmaxGatherBackward);
+  EXPORT("entropy", Entropy);
+  EXPORT("entropyBackward", EntropyBackward);
+  EXPORT("embedding", Embedding);
+  EXPORT("embeddingBackward", EmbeddingBackward);
+  EXPORT("rmsNorm", RmsNorm);
+  EXPORT("rmsNormBackward", RmsNormBackward);
+  EXPORT("layerNorm", LayerNorm);
+  EXPORT("layerNormBackward", LayerNormBackward);
+  EXPORT("swiglu", Swiglu);
+  EXPORT("swigluBackward", SwigluBackward);
+  EXPORT("rope", Rope);
+  EXPORT("attention", Attention);
+  EXPORT("attentionBackward", AttentionBackward);
+  EXPORT("adamw", AdamW);
+#undef EXPORT
+  return exports;
+}
+
+}  // namespace
+}  // namespace omni
+
+static Napi::Object InitOmniRuntime(Napi::Env env, Napi::Object exports) { return omni::Init(env, exports); }
+
+NODE_API_MODULE(omni_runtime, InitOmniRuntime)

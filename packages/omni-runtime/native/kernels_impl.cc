@@ -1,0 +1,544 @@
+// Elementwise, normalisation, softmax-family and optimiser kernels. This file is compiled once per
+// instruction set (OMNI_ISA = generic | avx2 | avx512, see binding.gyp); loops are written so that
+// GCC vectorises them (`omp simd`, no libm calls in hot loops). Reductions run in a fixed order, so a
+// given build gives the same bits run after run.
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+#include "kernels.h"
+
+#ifndef OMNI_ISA
+#error "OMNI_ISA must be defined"
+#endif
+#define OMNI_CAT2(a, b) a##b
+#define OMNI_CAT(a, b) OMNI_CAT2(a, b)
+#define OMNI_STR2(a) #a
+#define OMNI_STR(a) OMNI_STR2(a)
+
+namespace omni {
+namespace OMNI_CAT(isa_, OMNI_ISA) {
+
+static inline float bitsToFloat(int32_t i) {
+  float f;
+  std::memcpy(&f, &i, 4);
+  return f;
+}
+
+// exp with ~1 ulp error on [-87.3, 88.7]; 0 below, +inf above. Pure arithmetic, so it vectorises.
+#pragma omp declare simd
+static inline float fexp(float x) {
+  const float hi = 88.7f, lo = -87.3f;
+  float xc = x > hi ? hi : (x < lo ? lo : x);
+  float fx = xc * 1.44269504088896341f;
+  float n = (fx + 12582912.f) - 12582912.f;  // round to nearest
+  float r = xc - n * 0.693359375f;
+  r = r - n * -2.12194440e-4f;
+  float y = 1.9875691500e-4f;
+  y = y * r + 1.3981999507e-3f;
+  y = y * r + 8.3334519073e-3f;
+  y = y * r + 4.1665795894e-2f;
+  y = y * r + 1.6666665459e-1f;
+  y = y * r + 5.0000001201e-1f;
+  y = y * r * r + r + 1.0f;
+  float scale = bitsToFloat((static_cast<int32_t>(n) + 127) << 23);
+  float res = y * scale;
+  res = x < lo ? 0.0f : res;
+  res = x > hi ? std::numeric_limits<float>::infinity() : res;
+  return x != x ? x : res;
+}
+
+#pragma omp declare simd
+static inline float fsigmoid(float x) { return 1.0f / (1.0f + fexp(-x)); }
+
+#pragma omp declare simd
+static inline float ftanh(float x) {
+  float ax = x < 0 ? -x : x;
+  float e = fexp(-2.0f * ax);
+  float t = (1.0f - e) / (1.0f + e);
+  return x < 0 ? -t : t;
+}
+
+// erf, Abramowitz & Stegun 7.1.26 refined (max abs error ~1.5e-7).
+#pragma omp declare simd
+static inline float ferf(float x) {
+  float ax = x < 0 ? -x : x;
+  float t = 1.0f / (1.0f + 0.3275911f * ax);
+  float y = 1.061405429f;
+  y = y * t - 1.453152027f;
+  y = y * t + 1.421413741f;
+  y = y * t - 0.284496736f;
+  y = y * t + 0.254829592f;
+  float r = 1.0f - y * t * fexp(-ax * ax);
+  return x < 0 ? -r : r;
+}
+
+enum Unary { NEG, EXP, LOG, SQRT, RSQRT, SQUARE, ABS, TANH, SIGMOID, RELU, SILU, GELU_ERF, GELU_TANH };
+enum Binary { ADD, SUB, MUL, DIV, MAX, MIN };
+
+static const float kSqrt2OverPi = 0.7978845608028654f;
+static const float kGeluC = 0.044715f;
+static const float kInvSqrt2 = 0.7071067811865476f;
+static const float kInvSqrt2Pi = 0.3989422804014327f;
+
+static inline float applyBinary(int op, float x, float y) {
+  switch (op) {
+    case ADD: return x + y;
+    case SUB: return x - y;
+    case MUL: return x * y;
+    case DIV: return x / y;
+    case MAX: return (x >= y || x != x) ? x : y;
+    default: return (x <= y || x != x) ? x : y;
+  }
+}
+
+template <int OP>
+static inline void binaryInner(const float* a, int64_t as, const float* b, int64_t bs, float* out, int64_t n) {
+  if (as == 1 && bs == 1) {
+#pragma omp simd
+    for (int64_t i = 0; i < n; i++) out[i] = applyBinary(OP, a[i], b[i]);
+  } else if (as == 1 && bs == 0) {
+    const float y = b[0];
+#pragma omp simd
+    for (int64_t i = 0; i < n; i++) out[i] = applyBinary(OP, a[i], y);
+  } else if (as == 0 && bs == 1) {
+    const float x = a[0];
+#pragma omp simd
+    for (int64_t i = 0; i < n; i++) out[i] = applyBinary(OP, x, b[i]);
+  } else {
+    for (int64_t i = 0; i < n; i++) out[i] = applyBinary(OP, a[i * as], b[i * bs]);
+  }
+}
+
+// Computes output rows [lo, hi) where a "row" is one run of the last axis.
+static void binary(int op, const float* a, const int64_t* as, const float* b, const int64_t* bs, float* out,
+                   const int64_t* shape, int rank, int64_t lo, int64_t hi) {
+  if (rank == 0) {
+    out[0] = applyBinary(op, a[0], b[0]);
+    return;
+  }
+  const int64_t n = shape[rank - 1];
+  for (int64_t row = lo; row < hi; row++) {
+    int64_t ai = 0, bi = 0, rem = row;
+    for (int d = rank - 2; d >= 0; d--) {
+      int64_t idx = rem % shape[d];
+      rem /= shape[d];
+      ai += idx * as[d];
+      bi += idx * bs[d];
+    }
+    const float* pa = a + ai;
+    const float* pb = b + bi;
+    float* po = out + row * n;
+    int64_t sa = as[rank - 1], sb = bs[rank - 1];
+    switch (op) {
+      case ADD: binaryInner<ADD>(pa, sa, pb, sb, po, n); break;
+      case SUB: binaryInner<SUB>(pa, sa, pb, sb, po, n); break;
+      case MUL: binaryInner<MUL>(pa, sa, pb, sb, po, n); break;
+      case DIV: binaryInner<DIV>(pa, sa, pb, sb, po, n); break;
+      case MAX: binaryInner<MAX>(pa, sa, pb, sb, po, n); break;
+      default: binaryInner<MIN>(pa, sa, pb, sb, po, n); break;
+    }
+  }
+}
+
+static void affine(const float* x, float alpha, float beta, float* out, int64_t n) {
+#pragma omp simd
+  for (int64_t i = 0; i < n; i++) out[i] = alpha * x[i] + beta;
+}
+
+static void axpy(float alpha, const float* x, float* y, int64_t n) {
+#pragma omp simd
+  for (int64_t i = 0; i < n; i++) y[i] += alpha * x[i];
+}
+
+#define UNARY_LOOP(expr)                          \
+  _Pragma("omp simd") for (int64_t i = 0; i < n; i++) { \
+    const float v = x[i];                         \
+    out[i] = (expr);                              \
+  }                                               \
+  break;
+
+static void unary(int op, const float* x, float* out, int64_t n) {
+  switch (op) {
+    case NEG: UNARY_LOOP(-v)
+    case EXP: UNARY_LOOP(fexp(v))
+    case LOG: for (int64_t i = 0; i < n; i++) out[i] = std::log(x[i]); break;
+    case SQRT: UNARY_LOOP(std::sqrt(v))
+    case RSQRT: UNARY_LOOP(1.0f / std::sqrt(v))
+    case SQUARE: UNARY_LOOP(v * v)
+    case ABS: UNARY_LOOP(v < 0 ? -v : v)
+    case TANH: UNARY_LOOP(ftanh(v))
+    case SIGMOID: UNARY_LOOP(fsigmoid(v))
+    case RELU: UNARY_LOOP(v > 0 ? v : (v != v ? v : 0.0f))
+    case SILU: UNARY_LOOP(v * fsigmoid(v))
+    case GELU_ERF: UNARY_LOOP(0.5f * v * (1.0f + ferf(v * kInvSqrt2)))
+    default: UNARY_LOOP(0.5f * v * (1.0f + ftanh(kSqrt2OverPi * (v + kGeluC * v * v * v))))
+  }
+}
+
+#define DUNARY_LOOP(expr)                                           \
+  _Pragma("omp simd") for (int64_t i = 0; i < n; i++) {             \
+    const float v = x[i];                                           \
+    const float d = g[i] * (expr);                                  \
+    dx[i] = acc ? dx[i] + d : d;                                    \
+  }                                                                 \
+  break;
+
+static void unaryBackward(int op, const float* x, const float* g, float* dx, int64_t n, bool acc) {
+  switch (op) {
+    case NEG:
+#pragma omp simd
+      for (int64_t i = 0; i < n; i++) dx[i] = acc ? dx[i] - g[i] : -g[i];
+      break;
+    case EXP: DUNARY_LOOP(fexp(v))
+    case LOG: DUNARY_LOOP(1.0f / v)
+    case SQRT: DUNARY_LOOP(0.5f / std::sqrt(v))
+    case RSQRT: DUNARY_LOOP(-0.5f / (v * std::sqrt(v)))
+    case SQUARE: DUNARY_LOOP(2.0f * v)
+    case ABS: DUNARY_LOOP(v > 0 ? 1.0f : (v < 0 ? -1.0f : 0.0f))
+    case TANH: DUNARY_LOOP(1.0f - ftanh(v) * ftanh(v))
+    case SIGMOID: DUNARY_LOOP(fsigmoid(v) * (1.0f - fsigmoid(v)))
+    case RELU: DUNARY_LOOP(v > 0 ? 1.0f : 0.0f)
+    case SILU: DUNARY_LOOP(fsigmoid(v) * (1.0f + v * (1.0f - fsigmoid(v))))
+    case GELU_ERF: DUNARY_LOOP(0.5f * (1.0f + ferf(v * kInvSqrt2)) + v * kInvSqrt2Pi * fexp(-0.5f * v * v))
+    default: {
+#pragma omp simd
+      for (int64_t i = 0; i < n; i++) {
+        const float v = x[i];
+        const float t = ftanh(kSqrt2OverPi * (v + kGeluC * v * v * v));
+        const float d =
+            g[i] * (0.5f * (1.0f + t) + 0.5f * v * (1.0f - t * t) * kSqrt2OverPi * (1.0f + 3.0f * kGeluC * v * v));
+        dx[i] = acc ? dx[i] + d : d;
+      }
+    }
+  }
+}
+
+static inline float rowMax(const float* x, int64_t n) {
+  float m = -std::numeric_limits<float>::infinity();
+#pragma omp simd reduction(max : m)
+  for (int64_t i = 0; i < n; i++) m = x[i] > m ? x[i] : m;
+  return m;
+}
+
+static inline float rowSum(const float* x, int64_t n) {
+  float s = 0;
+#pragma omp simd reduction(+ : s)
+  for (int64_t i = 0; i < n; i++) s += x[i];
+  return s;
+}
+
+static inline float rowDot(const float* a, const float* b, int64_t n) {
+  float s = 0;
+#pragma omp simd reduction(+ : s)
+  for (int64_t i = 0; i < n; i++) s += a[i] * b[i];
+  return s;
+}
+
+// sum over one row with x * scale - shift exponentiated.
+static inline float rowExpSum(const float* x, int64_t n, float scale, float shift) {
+  float s = 0;
+#pragma omp simd reduction(+ : s)
+  for (int64_t i = 0; i < n; i++) s += fexp(x[i] * scale - shift);
+  return s;
+}
+
+static void reduceRows(int op, const float* x, float* out, int64_t rows, int64_t len, int32_t* argmax) {
+  for (int64_t r = 0; r < rows; r++) {
+    const float* p = x + r * len;
+    if (op == 0) {
+      out[r] = rowSum(p, len);
+    } else {
+      float best = -std::numeric_limits<float>::infinity();
+      int32_t bi = 0;
+      for (int64_t l = 0; l < len; l++) {
+        if (p[l] > best || p[l] != p[l]) {
+          best = p[l];
+          bi = static_cast<int32_t>(l);
+          if (p[l] != p[l]) break;
+        }
+      }
+      out[r] = best;
+      if (argmax) argmax[r] = bi;
+    }
+  }
+}
+
+// One outer block: out[inner] reduced over len (sequential over len: deterministic).
+static void reduceInner(int op, const float* x, float* out, int64_t len, int64_t inner, int32_t* argmax) {
+  if (op == 0) {
+    std::memset(out, 0, sizeof(float) * inner);
+    for (int64_t l = 0; l < len; l++) {
+      const float* p = x + l * inner;
+#pragma omp simd
+      for (int64_t i = 0; i < inner; i++) out[i] += p[i];
+    }
+  } else {
+    for (int64_t i = 0; i < inner; i++) {
+      float best = -std::numeric_limits<float>::infinity();
+      int32_t bi = 0;
+      for (int64_t l = 0; l < len; l++) {
+        float v = x[l * inner + i];
+        if (v > best || v != v) {
+          best = v;
+          bi = static_cast<int32_t>(l);
+          if (v != v) break;
+        }
+      }
+      out[i] = best;
+      if (argmax) argmax[i] = bi;
+    }
+  }
+}
+
+static double sumSquares(const float* x, int64_t n) {
+  double s = 0;
+#pragma omp simd reduction(+ : s)
+  for (int64_t i = 0; i < n; i++) s += static_cast<double>(x[i]) * static_cast<double>(x[i]);
+  return s;
+}
+
+static inline float lseOf(const float* x, int64_t cols, float invTemp) {
+  const float m = rowMax(x, cols);  // invTemp > 0, so max(x * invTemp) = max(x) * invTemp
+  if (m == -std::numeric_limits<float>::infinity()) return m;
+  const float shift = m * invTemp;
+  return shift + std::log(rowExpSum(x, cols, invTemp, shift));
+}
+
+static void softmax(const float* x, float* out, int64_t rows, int64_t cols, bool log) {
+  for (int64_t r = 0; r < rows; r++) {
+    const float* p = x + r * cols;
+    float* o = out + r * cols;
+    const float l = lseOf(p, cols, 1.0f);
+    if (log) {
+#pragma omp simd
+      for (int64_t j = 0; j < cols; j++) o[j] = p[j] - l;
+    } else {
+#pragma omp simd
+      for (int64_t j = 0; j < cols; j++) o[j] = fexp(p[j] - l);
+    }
+  }
+}
+
+static void softmaxBackward(const float* y, const float* g, float* dx, int64_t rows, int64_t cols, bool log,
+                            bool acc) {
+  for (int64_t r = 0; r < rows; r++) {
+    const float* py = y + r * cols;
+    const float* pg = g + r * cols;
+    float* pd = dx + r * cols;
+    if (log) {
+      const float dot = rowSum(pg, cols);
+#pragma omp simd
+      for (int64_t j = 0; j < cols; j++) {
+        const float v = pg[j] - fexp(py[j]) * dot;
+        pd[j] = acc ? pd[j] + v : v;
+      }
+    } else {
+      const float dot = rowDot(pg, py, cols);
+#pragma omp simd
+      for (int64_t j = 0; j < cols; j++) {
+        const float v = py[j] * (pg[j] - dot);
+        pd[j] = acc ? pd[j] + v : v;
+      }
+    }
+  }
+}
+
+static void logSoftmaxGather(const float* x, const int32_t* t, float* out, float* lse, int64_t rows, int64_t cols,
+                             float invTemp) {
+  for (int64_t r = 0; r < rows; r++) {
+    const float* p = x + r * cols;
+    const float l = lseOf(p, cols, invTemp);
+    lse[r] = l;
+    out[r] = p[t[r]] * invTemp - l;
+  }
+}
+
+static void logSoftmaxGatherBackward(const float* x, const int32_t* t, const float* lse, const float* g, float* dx,
+                                     int64_t rows, int64_t cols, float invTemp, bool acc) {
+  for (int64_t r = 0; r < rows; r++) {
+    const float* p = x + r * cols;
+    float* d = dx + r * cols;
+    const float l = lse[r];
+    const float gr = g[r] * invTemp;
+#pragma omp simd
+    for (int64_t j = 0; j < cols; j++) {
+      const float v = -gr * fexp(p[j] * invTemp - l);
+      d[j] = acc ? d[j] + v : v;
+    }
+    d[t[r]] += gr;
+  }
+}
+
+static void entropy(const float* x, float* out, float* lse, int64_t rows, int64_t cols, float invTemp) {
+  for (int64_t r = 0; r < rows; r++) {
+    const float* p = x + r * cols;
+    const float l = lseOf(p, cols, invTemp);
+    lse[r] = l;
+    float pz = 0;
+#pragma omp simd reduction(+ : pz)
+    for (int64_t j = 0; j < cols; j++) {
+      const float z = p[j] * invTemp;
+      pz += fexp(z - l) * z;
+    }
+    out[r] = l - pz;
+  }
+}
+
+static void entropyBackward(const float* x, const float* lse, const float* h, const float* g, float* dx, int64_t rows,
+                            int64_t cols, float invTemp, bool acc) {
+  for (int64_t r = 0; r < rows; r++) {
+    const float* p = x + r * cols;
+    float* d = dx + r * cols;
+    const float l = lse[r];
+    const float shift = h[r] - l;
+    const float gr = g[r] * invTemp;
+#pragma omp simd
+    for (int64_t j = 0; j < cols; j++) {
+      const float z = p[j] * invTemp;
+      const float v = -gr * fexp(z - l) * (z + shift);
+      d[j] = acc ? d[j] + v : v;
+    }
+  }
+}
+
+static void rmsNorm(const float* x, const float* w, float* out, float* rstd, int64_t rows, int64_t cols, float eps) {
+  for (int64_t r = 0; r < rows; r++) {
+    const float* p = x + r * cols;
+    float* o = out + r * cols;
+    const float rs = 1.0f / std::sqrt(rowDot(p, p, cols) / static_cast<float>(cols) + eps);
+    rstd[r] = rs;
+#pragma omp simd
+    for (int64_t j = 0; j < cols; j++) o[j] = p[j] * rs * w[j];
+  }
+}
+
+static void rmsNormBackwardDx(const float* x, const float* w, const float* rstd, const float* g, float* dx,
+                              int64_t rows, int64_t cols) {
+  for (int64_t r = 0; r < rows; r++) {
+    const float* p = x + r * cols;
+    const float* pg = g + r * cols;
+    float* d = dx + r * cols;
+    const float rs = rstd[r];
+    float dot = 0;
+#pragma omp simd reduction(+ : dot)
+    for (int64_t j = 0; j < cols; j++) dot += pg[j] * w[j] * p[j];
+    const float c = dot / static_cast<float>(cols) * rs * rs;
+#pragma omp simd
+    for (int64_t j = 0; j < cols; j++) d[j] = rs * (pg[j] * w[j] - p[j] * c);
+  }
+}
+
+static void layerNorm(const float* x, const float* w, const float* b, float* out, float* mean, float* rstd,
+                      int64_t rows, int64_t cols, float eps) {
+  for (int64_t r = 0; r < rows; r++) {
+    const float* p = x + r * cols;
+    float* o = out + r * cols;
+    const float mu = rowSum(p, cols) / static_cast<float>(cols);
+    float var = 0;
+#pragma omp simd reduction(+ : var)
+    for (int64_t j = 0; j < cols; j++) var += (p[j] - mu) * (p[j] - mu);
+    const float rs = 1.0f / std::sqrt(var / static_cast<float>(cols) + eps);
+    mean[r] = mu;
+    rstd[r] = rs;
+#pragma omp simd
+    for (int64_t j = 0; j < cols; j++) o[j] = (p[j] - mu) * rs * (w ? w[j] : 1.0f) + (b ? b[j] : 0.0f);
+  }
+}
+
+static void layerNormBackwardDx(const float* x, const float* w, const float* mean, const float* rstd, const float* g,
+                                float* dx, int64_t rows, int64_t cols) {
+  for (int64_t r = 0; r < rows; r++) {
+    const float* p = x + r * cols;
+    const float* pg = g + r * cols;
+    float* d = dx + r * cols;
+    const float mu = mean[r], rs = rstd[r];
+    float sg = 0, sgn = 0;
+#pragma omp simd reduction(+ : sg, sgn)
+    for (int64_t j = 0; j < cols; j++) {
+      const float gw = pg[j] * (w ? w[j] : 1.0f);
+      sg += gw;
+      sgn += gw * (p[j] - mu) * rs;
+    }
+    const float mg = sg / static_cast<float>(cols), mgn = sgn / static_cast<float>(cols);
+#pragma omp simd
+    for (int64_t j = 0; j < cols; j++) d[j] = rs * (pg[j] * (w ? w[j] : 1.0f) - mg - (p[j] - mu) * rs * mgn);
+  }
+}
+
+static void swiglu(const float* gate, const float* up, float* out, int64_t n) {
+#pragma omp simd
+  for (int64_t i = 0; i < n; i++) out[i] = gate[i] * fsigmoid(gate[i]) * up[i];
+}
+
+static void swigluBackward(const float* gate, const float* up, const float* g, float* dgate, float* dup, int64_t n) {
+#pragma omp simd
+  for (int64_t i = 0; i < n; i++) {
+    const float a = gate[i];
+    const float s = fsigmoid(a);
+    dup[i] = g[i] * a * s;
+    dgate[i] = g[i] * up[i] * s * (1.0f + a * (1.0f - s));
+  }
+}
+
+// Tokens [lo, hi) of x [tokens, heads, headDim].
+static void rope(const float* x, float* out, const float* cos, const float* sin, const int32_t* pos, int64_t lo,
+                 int64_t hi, int64_t heads, int64_t headDim, bool inverse) {
+  const int64_t half = headDim / 2;
+  const float sign = inverse ? -1.0f : 1.0f;
+  for (int64_t t = lo; t < hi; t++) {
+    const float* c = cos + static_cast<int64_t>(pos[t]) * half;
+    const float* s = sin + static_cast<int64_t>(pos[t]) * half;
+    for (int64_t h = 0; h < heads; h++) {
+      const float* px = x + (t * heads + h) * headDim;
+      float* po = out + (t * heads + h) * headDim;
+#pragma omp simd
+      for (int64_t i = 0; i < half; i++) {
+        const float a = px[i], b = px[i + half], si = sign * s[i];
+        po[i] = a * c[i] - b * si;
+        po[i + half] = b * c[i] + a * si;
+      }
+    }
+  }
+}
+
+static void adamw(float* p, const float* g, float* m, float* v, int64_t n, float lr, float b1, float b2, float eps,
+                  float wd, float bias1, float bias2, float gradScale) {
+  const float decay = 1.0f - lr * wd;
+  const float stepSize = lr / bias1;
+  const float sqrtBias2 = std::sqrt(bias2);
+#pragma omp simd
+  for (int64_t i = 0; i < n; i++) {
+    const float gi = g[i] * gradScale;
+    const float mi = b1 * m[i] + (1.0f - b1) * gi;
+    const float vi = b2 * v[i] + (1.0f - b2) * gi * gi;
+    m[i] = mi;
+    v[i] = vi;
+    const float denom = std::sqrt(vi) / sqrtBias2 + eps;
+    p[i] = p[i] * decay - stepSize * mi / denom;
+  }
+}
+
+static float dot(const float* a, const float* b, int64_t n) { return rowDot(a, b, n); }
+
+static void scaledAdd(float* y, const float* x, float alpha, int64_t n) {
+#pragma omp simd
+  for (int64_t i = 0; i < n; i++) y[i] += alpha * x[i];
+}
+
+static void expShift(float* x, int64_t n, float scale, float shift) {
+#pragma omp simd
+  for (int64_t i = 0; i < n; i++) x[i] = fexp(x[i] * scale - shift);
+}
+
+static const KernelTable table = {
+    OMNI_STR(OMNI_ISA), binary, affine, axpy, unary, unaryBackward, reduceRows, reduceInner, sumSquares, softmax,
+    softmaxBackward, logSoftmaxGather, logSoftmaxGatherBackward, entropy, entropyBackward, rmsNorm,
+    rmsNormBackwardDx, layerNorm, layerNormBackwardDx, swiglu, swigluBackward, rope, adamw, dot, scaledAdd,
+    expShift,
+};
+
+}  // namespace isa_
+}  // namespace omni
+
+const omni::KernelTable* OMNI_CAT(omni::kernels_, OMNI_ISA)() { return &omni::OMNI_CAT(isa_, OMNI_ISA)::table; }
