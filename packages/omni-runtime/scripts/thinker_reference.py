@@ -325,12 +325,17 @@ def make(name, cfg, seed):
     leaf = {k: v.clone().requires_grad_(True) for k, v in p.items()}
     logits = thinker_logits(leaf, cfg, ids_t, feats)
     targets = torch.tensor(audio_ids[1:] + text_ids(1))
+    # Only positions after the prompt (which holds all the audio) carry weight, as in RL where the loss
+    # covers response tokens: the same loss is then a policy batch (prompt = ids[:cut], response = the rest).
+    cut = max(i for i, t in enumerate(audio_ids) if t == AE) + 1
     weights = torch.randn(len(audio_ids), generator=gen)
+    weights[:cut - 1] = 0.0
     logp = torch.log_softmax(logits / temperature, dim=-1).gather(1, targets[:, None])[:, 0]
     loss = (weights * logp).sum()
     loss.backward()
     out['gradLoss'] = {
         'temperature': temperature,
+        'promptLength': cut,
         'targets': targets.tolist(),
         'weights': rounded(weights),
         'logProbs': rounded(logp),

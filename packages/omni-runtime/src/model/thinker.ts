@@ -166,8 +166,9 @@ export class OmniThinker extends ParamModule {
    * written, in order, over the `<|AUDIO|>` positions. The number of those positions must equal the audio
    * tokens the clips make (audioTokenCount of each clip's valid frames). With `audio` undefined nothing is
    * spliced (decoding steps, where a generated `<|AUDIO|>` is an ordinary token, as in transformers).
+   * `audioMask` (1 = splice here) limits splicing to some positions, e.g. prompts but not responses.
    */
-  embed(ids: Int32Array, batch: number, audio?: readonly AudioFeatures[]): Tensor {
+  embed(ids: Int32Array, batch: number, audio?: readonly AudioFeatures[], audioMask?: Uint8Array): Tensor {
     const n = ids.length;
     if (batch <= 0 || n % batch !== 0)
       throw new GenerationError('BAD_INPUT', `${n} token ids do not split into ${batch} rows`);
@@ -183,8 +184,10 @@ export class OmniThinker extends ParamModule {
     }
     const tokens = embedding(this.model.embed_tokens.w, ids);
     if (audio === undefined) return reshape(tokens, [batch, n / batch, D]);
+    const audioId = this.config.audioTokenId;
+    const isAudio = (i: number) => ids[i] === audioId && (audioMask === undefined || audioMask[i] === 1);
     let placeholders = 0;
-    for (let i = 0; i < n; i++) if (ids[i] === this.config.audioTokenId) placeholders++;
+    for (let i = 0; i < n; i++) if (isAudio(i)) placeholders++;
     if (placeholders === 0 && audio.length === 0) return reshape(tokens, [batch, n / batch, D]);
     const audioEmb = this.audio_tower.forward(audio);
     if (audioEmb.dim(0) !== placeholders)
@@ -195,7 +198,7 @@ export class OmniThinker extends ParamModule {
     // One gather over [token embeddings; audio embeddings] splices audio in and routes both gradients.
     const rows = new Int32Array(n);
     let k = 0;
-    for (let i = 0; i < n; i++) rows[i] = ids[i] === this.config.audioTokenId ? n + k++ : i;
+    for (let i = 0; i < n; i++) rows[i] = isAudio(i) ? n + k++ : i;
     return reshape(embedding(concat([tokens, audioEmb], 0), rows), [batch, n / batch, D]);
   }
 
