@@ -17,6 +17,7 @@ const features = audioCase.features.map((f: { nMels: number; frames: number; dat
   frames: f.frames,
   data: Float32Array.from(f.data),
 }));
+const total = (xs: ArrayLike<number>) => Array.from(xs).reduce((a, b) => a + b, 0);
 const words = [
   'all',
   'some',
@@ -105,16 +106,16 @@ describe('OmniPolicy on the tiny reference checkpoint', () => {
     await policy.logProbs(batch, { requiresGrad: true, withEntropy: true });
     await policy.backward(batch, zero, ones);
     const w = policy.thinker.model.layers.at(1).mlp.up_proj.w;
-    const total = async () =>
-      (await policy.logProbs(batch, { withEntropy: true })).entropy!.data.reduce((a, b) => a + b, 0);
+    const entropySum = async () =>
+      total((await policy.logProbs(batch, { withEntropy: true })).entropy!.data);
     for (const i of [3, 100]) {
       const data = w.cpuData();
       const x0 = data[i]!;
       const eps = 1e-2;
       data[i] = x0 + eps;
-      const up = await total();
+      const up = await entropySum();
       data[i] = x0 - eps;
-      const down = await total();
+      const down = await entropySum();
       data[i] = x0;
       expect(w.grad!.cpuData()[i]).toBeCloseTo((up - down) / (2 * eps), 2);
     }
@@ -143,7 +144,7 @@ describe('OmniPolicy on the tiny reference checkpoint', () => {
     expect(report.lr).toBe(1e-2);
     policy.zeroGrad();
     const after = (await policy.logProbs(batch)).logProbs.data;
-    expect(after.reduce((a, b) => a + b, 0)).toBeGreaterThan(before.reduce((a, b) => a + b, 0));
+    expect(total(after)).toBeGreaterThan(total(before));
     expect((await reference.logProbs(batch)).logProbs.data).toEqual(before);
     reference.dispose();
   });
