@@ -49,6 +49,14 @@ export {
   zerosLike,
 } from './tensor/matrix.js';
 export { fromRagged, maskFromLengths, type Padded, rowSums, toRagged } from './tensor/ragged.js';
+export { GrpoTrainer } from './trainer/grpo-trainer.js';
 export type * from './trainer/options.js';
 export { DEFAULT_GRPO_OPTIONS } from './trainer/options.js';
+export { resolveGrpoOptions } from './trainer/resolve-options.js';
 export type * from './trainer/types.js';
+export {
+  type ActorBatch,
+  type ActorUpdateResult,
+  type ActorUpdateSettings,
+  updateActor,
+} from './trainer/update-actor.js';

@@ -42,6 +42,8 @@ export interface DataOptions {
   readonly maxResponseLength: number;
   /** Prompt limit, used for `prompt_length/clip_ratio`; prompts are not truncated here [data.max_prompt_length]. */
   readonly maxPromptLength: number;
+  /** Prompts per generation round under dynamic sampling; undefined = trainBatchSize [data.gen_batch_size]. */
+  readonly genBatchSize: number | undefined;
 }
 
 export interface RolloutOptions {
@@ -153,6 +155,10 @@ export interface AlgorithmOptions {
   readonly klPenalty: KlPenaltyType;
   readonly klCtrl: KlControllerOptions;
   readonly filterGroups: FilterGroupsOptions;
+  /** gdpo: names of the RewardResult.extra entries to normalise separately [algorithm.gdpo_reward_keys]. */
+  readonly gdpoRewardKeys: readonly string[];
+  /** gdpo: one weight per key; undefined = all 1 [algorithm.gdpo_reward_weights]. */
+  readonly gdpoRewardWeights: readonly number[] | undefined;
 }
 
 export interface OverlongBufferOptions {
@@ -176,7 +182,7 @@ export type GrpoTrainerConfig = DeepPartial<GrpoTrainerOptions>;
  * (verl: gae), rollout.n is 5 and the batch sizes are small (verl: 1024 / 256 prompts, micro unset).
  */
 export const DEFAULT_GRPO_OPTIONS: GrpoTrainerOptions = {
-  data: { trainBatchSize: 8, maxResponseLength: 512, maxPromptLength: 512 },
+  data: { trainBatchSize: 8, maxResponseLength: 512, maxPromptLength: 512, genBatchSize: undefined },
   rollout: { n: 5, temperature: 1, topP: 1, topK: -1, stopTokenIds: [] },
   actor: {
     ppoMiniBatchSize: 8,
@@ -216,6 +222,8 @@ export const DEFAULT_GRPO_OPTIONS: GrpoTrainerOptions = {
     klPenalty: 'kl',
     klCtrl: { type: 'fixed', klCoef: 0.001, targetKl: 0.1, horizon: 10000 },
     filterGroups: { enable: false, metric: 'acc', maxNumGenBatches: 0 },
+    gdpoRewardKeys: [],
+    gdpoRewardWeights: undefined,
   },
   overlongBuffer: { enable: false, len: 0, penaltyFactor: 1 },
   overlongFilter: false,
