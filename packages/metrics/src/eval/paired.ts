@@ -25,12 +25,22 @@ function exactMcNemar(onlyA: number, onlyB: number): number {
   const n = onlyA + onlyB;
   if (n === 0) return 1;
   const k = Math.min(onlyA, onlyB);
-  // Sum the lower tail in log space (n can be in the thousands).
-  let logTerm = -n * Math.LN2; // log C(n, 0) / 2^n
-  let tail = Math.exp(logTerm);
-  for (let i = 1; i <= k; i++) {
-    logTerm += Math.log((n - i + 1) / i);
-    tail += Math.exp(logTerm);
+  // Terms C(n, i) / 2^n by recurrence; in log space only where 2^-n would underflow.
+  let tail = 0;
+  if (n <= 1000) {
+    let term = 0.5 ** n;
+    tail = term;
+    for (let i = 1; i <= k; i++) {
+      term *= (n - i + 1) / i;
+      tail += term;
+    }
+  } else {
+    let logTerm = -n * Math.LN2;
+    tail = Math.exp(logTerm);
+    for (let i = 1; i <= k; i++) {
+      logTerm += Math.log((n - i + 1) / i);
+      tail += Math.exp(logTerm);
+    }
   }
   return Math.min(1, 2 * tail);
 }

@@ -79,30 +79,38 @@ function backtrace(s1: Int32Array, s2: Int32Array, bound: number, out: StepSink)
   const w = Math.max(bound, Math.abs(n1 - n2));
   const width = Math.min(n2 + 1, 2 * w + 1);
   const INF = 0x3fffffff;
-  // Row i stores columns lo(i) .. lo(i) + width - 1 with lo(i) = clamp(i - w, 0, n2 + 1 - width).
-  const lo = (i: number) => Math.min(Math.max(i - w, 0), n2 + 1 - width);
+  // Row i stores columns rowLo[i] .. rowLo[i] + width - 1, with rowLo[i] = clamp(i - w, 0, n2 + 1 - width).
+  const rowLo = new Int32Array(n1 + 1);
+  for (let i = 0; i <= n1; i++) rowLo[i] = Math.min(Math.max(i - w, 0), n2 + 1 - width);
   const d = new Int32Array((n1 + 1) * width);
   const at = (i: number, j: number): number => {
-    const off = j - lo(i);
+    const off = j - rowLo[i]!;
     return off < 0 || off >= width || j - i > w || i - j > w ? INF : d[i * width + off]!;
   };
-  for (let j = 0; j < width; j++) d[j] = j;
+  for (let j = 0; j < width; j++) d[j] = j > w ? INF : j;
   for (let i = 1; i <= n1; i++) {
-    const l = lo(i);
+    const lo = rowLo[i]!;
+    const prevLo = rowLo[i - 1]!;
+    const row = i * width;
+    const prevRow = (i - 1) * width;
     const ai = s1[i - 1];
     for (let off = 0; off < width; off++) {
-      const j = l + off;
-      let v: number;
-      if (j - i > w || i - j > w) v = INF;
-      else if (j === 0) v = i;
-      else {
-        const diag = at(i - 1, j - 1) + (ai === s2[j - 1] ? 0 : 1);
-        const up = at(i - 1, j) + 1;
-        const left = off > 0 ? d[i * width + off - 1]! + 1 : INF;
-        v = Math.min(diag, up);
-        if (left < v) v = left;
+      const j = lo + off;
+      if (j - i > w || i - j > w) {
+        d[row + off] = INF;
+        continue;
       }
-      d[i * width + off] = v;
+      if (j === 0) {
+        d[row + off] = i;
+        continue;
+      }
+      // Cells of row i - 1 sit at offset (j - prevLo); outside its window they are out of band.
+      const pd = j - 1 - prevLo;
+      const pu = j - prevLo;
+      const diag = pd >= 0 && pd < width ? d[prevRow + pd]! + (ai === s2[j - 1] ? 0 : 1) : INF;
+      const up = pu >= 0 && pu < width ? d[prevRow + pu]! + 1 : INF;
+      const left = off > 0 ? d[row + off - 1]! + 1 : INF;
+      d[row + off] = Math.min(diag, up, left);
     }
   }
   const rev: number[] = [];

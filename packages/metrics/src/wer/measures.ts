@@ -42,15 +42,19 @@ export interface CharacterOutput extends AlignmentCounts {
 
 function align(pairs: TokenizedPairs): AlignmentCounts {
   const vocabulary = new Map<string, number>();
-  const toIds = (words: string[]) =>
-    Int32Array.from(words, (w) => {
+  const toIds = (words: string[]) => {
+    const ids = new Int32Array(words.length);
+    for (let k = 0; k < words.length; k++) {
+      const w = words[k]!;
       let id = vocabulary.get(w);
       if (id === undefined) {
         id = vocabulary.size;
         vocabulary.set(w, id);
       }
-      return id;
-    });
+      ids[k] = id;
+    }
+    return ids;
+  };
   let hits = 0;
   let substitutions = 0;
   let deletions = 0;

@@ -1,21 +1,5 @@
+import { isWhitespace } from '../text/whitespace.js';
 import { bitParallelDistance } from './edit-distance.js';
-
-/** Python's whitespace set (see text/whitespace.ts), as a lookup over the BMP code units that can be whitespace. */
-function isWhitespace(c: number): boolean {
-  if (c <= 0x20) return c === 0x20 || (c >= 0x09 && c <= 0x0d) || (c >= 0x1c && c <= 0x1f);
-  if (c < 0x85) return false;
-  return (
-    c === 0x85 ||
-    c === 0xa0 ||
-    c === 0x1680 ||
-    (c >= 0x2000 && c <= 0x200a) ||
-    c === 0x2028 ||
-    c === 0x2029 ||
-    c === 0x202f ||
-    c === 0x205f ||
-    c === 0x3000
-  );
-}
 
 /** Word boundaries of one text: [start, end) code-unit ranges and a hash per word. */
 class WordSpans {
