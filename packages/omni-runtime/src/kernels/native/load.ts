@@ -16,10 +16,22 @@ let addon: NativeAddon | null = null;
 
 /** Loads build/Release/omni_runtime.node; null (and one warning line) when it is missing. */
 export function loadNativeKernels(): Kernels | null {
-  try {
-    const require = createRequire(import.meta.url);
-    addon = require('../../../build/Release/omni_runtime.node') as NativeAddon;
-  } catch (e) {
+  const require = createRequire(import.meta.url);
+  // src/kernels/native or dist/kernels/native (../../..), or a nested build such as dist-bench/src/... (../../../..)
+  const candidates = ['../../../build/Release/omni_runtime.node', '../../../../build/Release/omni_runtime.node'];
+  // OpenBLAS reads this when the addon loads it: its own threads stay off, the addon splits GEMMs itself.
+  process.env['OPENBLAS_NUM_THREADS'] ??= '1';
+  let firstError: Error | null = null;
+  for (const path of candidates) {
+    try {
+      addon = require(path) as NativeAddon;
+      break;
+    } catch (e) {
+      firstError ??= e as Error;
+    }
+  }
+  if (!addon) {
+    const e = firstError as Error;
     process.emitWarning(
       `@soundmind/omni-runtime: native kernels unavailable (${(e as Error).message.split('\n')[0]}); using the slow TypeScript reference kernels. Build them with: pnpm --filter @soundmind/omni-runtime build`,
     );
