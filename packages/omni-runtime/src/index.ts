@@ -26,7 +26,7 @@ export {
   setKernelPreference,
   setNumThreads,
 } from './kernels/registry.js';
-export { AudioEncoder, type AudioFeatures, audioTokenCount } from './model/audio-encoder.js';
+export { AudioEncoder, type AudioFeatures } from './model/audio-encoder.js';
 export {
   type AudioConfig,
   embeddedThinkerConfig,

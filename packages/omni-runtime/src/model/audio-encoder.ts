@@ -24,15 +24,6 @@ export interface AudioFeatures {
   readonly validFrames?: number;
 }
 
-/** Audio tokens the encoder makes from `validFrames` mel frames: floor(ceil(n / 2) / 2), 25 per second. */
-export function audioTokenCount(validFrames: number): number {
-  if (!Number.isInteger(validFrames) || validFrames < 0)
-    throw new GenerationError('BAD_AUDIO', `validFrames must be a non-negative integer, got ${validFrames}`);
-  if (validFrames === 0) return 0;
-  const a = Math.floor((validFrames - 1) / 2) + 1;
-  return Math.floor(a / 2);
-}
-
 class AudioAttention extends ParamModule {
   readonly q_proj: Proj;
   readonly k_proj: Proj;
@@ -129,7 +120,7 @@ export class AudioEncoder extends ParamModule {
     this.proj = this.child('proj', new Proj(init, c.dModel, c.outputDim, true));
   }
 
-  /** Audio embeddings [sum of audioTokenCount per clip, outputDim], clips in order. */
+  /** Audio embeddings [sum over clips of audioTokensForFrames(validFrames), outputDim], clips in order. */
   forward(clips: readonly AudioFeatures[]): Tensor {
     const c = this.config;
     const block = 2 * c.nWindow;

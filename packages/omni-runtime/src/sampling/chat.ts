@@ -1,6 +1,6 @@
-import { logMelSpectrogram } from '@soundmind/audio-io';
+import { audioTokensForFrames, logMelSpectrogram } from '@soundmind/audio-io';
 import { GenerationError } from '../errors.js';
-import { type AudioFeatures, audioTokenCount } from '../model/audio-encoder.js';
+import type { AudioFeatures } from '../model/audio-encoder.js';
 import type { OmniThinker } from '../model/thinker.js';
 import {
   type ChatMessage,
@@ -41,7 +41,7 @@ export function encodeChat(
 ): PromptInput {
   const { text, audios } = renderChatTemplate(messages, options);
   const audio = audios.map((a) => clipFeatures(a, thinker.config.audio.numMelBins));
-  const counts = audio.map((f) => audioTokenCount(f.validFrames ?? f.frames));
+  const counts = audio.map((f) => audioTokensForFrames(f.validFrames ?? f.frames));
   if (tokenizer.specialIds.audio !== thinker.audioTokenId)
     throw new GenerationError(
       'TOKENIZER_MISMATCH',

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { audioTokensForFrames } from '@soundmind/audio-io';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backward } from '../../src/autograd/backward.js';
 import type { AudioFeatures } from '../../src/model/audio-encoder.js';
@@ -64,6 +65,7 @@ for (const name of ['thinker-tiny', 'thinker-tiny-tied']) {
           tidy(() => thinker.audio_tower.forward([f]).dim(0)),
           `frames ${frames}`,
         ).toBe(tokens);
+        expect(audioTokensForFrames(frames)).toBe(tokens);
       }
     });
 
