@@ -34,22 +34,39 @@ class StepSink {
   }
 }
 
-/** Edit steps turning `a` (reference ids) into `b` (hypothesis ids). */
-function alignRange(a: Int32Array, b: Int32Array, max: number, out: StepSink): void {
+// DP storage reused across calls (backtrace runs to completion before the next one starts).
+let scratchLo = new Int32Array(64);
+let scratchD = new Int32Array(64 * 64);
+
+/** A half-open window [start, end) of a token sequence; tokens are compared with ===. */
+interface Span<T> {
+  seq: readonly T[];
+  start: number;
+  end: number;
+}
+
+const span = <T>(seq: readonly T[], start: number, end: number): Span<T> => ({ seq, start, end });
+
+/** Edit steps turning the reference window `a` into the hypothesis window `b`. */
+function alignRange<T>(a: Span<T>, b: Span<T>, max: number, out: StepSink): void {
   // Matched prefix and suffix are never edited (rapidfuzz strips them before aligning).
-  let start = 0;
-  while (start < a.length && start < b.length && a[start] === b[start]) start++;
-  let endA = a.length;
-  let endB = b.length;
-  while (endA > start && endB > start && a[endA - 1] === b[endB - 1]) {
-    endA--;
-    endB--;
+  let i0 = a.start;
+  let j0 = b.start;
+  while (i0 < a.end && j0 < b.end && a.seq[i0] === b.seq[j0]) {
+    i0++;
+    j0++;
   }
-  out.push(EQUAL, start);
-  const s1 = a.subarray(start, endA);
-  const s2 = b.subarray(start, endB);
-  const n1 = s1.length;
-  const n2 = s2.length;
+  let i1 = a.end;
+  let j1 = b.end;
+  while (i1 > i0 && j1 > j0 && a.seq[i1 - 1] === b.seq[j1 - 1]) {
+    i1--;
+    j1--;
+  }
+  out.push(EQUAL, i0 - a.start);
+  const s1 = span(a.seq, i0, i1);
+  const s2 = span(b.seq, j0, j1);
+  const n1 = i1 - i0;
+  const n2 = j1 - j0;
   const bound = Math.min(max, Math.max(n1, n2));
   const band = Math.min(n1, 2 * bound + 1);
   const matrixBytes = Math.floor((2 * band * n2) / 8);
@@ -57,10 +74,10 @@ function alignRange(a: Int32Array, b: Int32Array, max: number, out: StepSink): v
     backtrace(s1, s2, bound, out);
   } else {
     const split = hirschbergSplit(s1, s2);
-    alignRange(s1.subarray(0, split.mid1), s2.subarray(0, split.mid2), split.leftScore, out);
-    alignRange(s1.subarray(split.mid1), s2.subarray(split.mid2), split.rightScore, out);
+    alignRange(span(a.seq, i0, i0 + split.mid1), span(b.seq, j0, j0 + split.mid2), split.leftScore, out);
+    alignRange(span(a.seq, i0 + split.mid1, i1), span(b.seq, j0 + split.mid2, j1), split.rightScore, out);
   }
-  out.push(EQUAL, a.length - endA);
+  out.push(EQUAL, a.end - i1);
 }
 
 /**
@@ -68,21 +85,27 @@ function alignRange(a: Int32Array, b: Int32Array, max: number, out: StepSink): v
  * backtrace only compares cells that could lie on one, so the band never changes the choice), then the
  * rapidfuzz backtrace.
  */
-function backtrace(s1: Int32Array, s2: Int32Array, bound: number, out: StepSink): void {
-  const n1 = s1.length;
-  const n2 = s2.length;
+function backtrace<T>(s1: Span<T>, s2: Span<T>, bound: number, out: StepSink): void {
+  const n1 = s1.end - s1.start;
+  const n2 = s2.end - s2.start;
   if (n1 === 0 || n2 === 0) {
     out.push(DELETE, n1);
     out.push(INSERT, n2);
     return;
   }
+  const x = s1.seq;
+  const y = s2.seq;
+  const xo = s1.start - 1;
+  const yo = s2.start - 1;
   const w = Math.max(bound, Math.abs(n1 - n2));
   const width = Math.min(n2 + 1, 2 * w + 1);
   const INF = 0x3fffffff;
   // Row i stores columns rowLo[i] .. rowLo[i] + width - 1, with rowLo[i] = clamp(i - w, 0, n2 + 1 - width).
-  const rowLo = new Int32Array(n1 + 1);
+  if (scratchLo.length < n1 + 1) scratchLo = new Int32Array(2 * (n1 + 1));
+  if (scratchD.length < (n1 + 1) * width) scratchD = new Int32Array(2 * (n1 + 1) * width);
+  const rowLo = scratchLo;
+  const d = scratchD;
   for (let i = 0; i <= n1; i++) rowLo[i] = Math.min(Math.max(i - w, 0), n2 + 1 - width);
-  const d = new Int32Array((n1 + 1) * width);
   const at = (i: number, j: number): number => {
     const off = j - rowLo[i]!;
     return off < 0 || off >= width || j - i > w || i - j > w ? INF : d[i * width + off]!;
@@ -93,7 +116,7 @@ function backtrace(s1: Int32Array, s2: Int32Array, bound: number, out: StepSink)
     const prevLo = rowLo[i - 1]!;
     const row = i * width;
     const prevRow = (i - 1) * width;
-    const ai = s1[i - 1];
+    const xi = x[xo + i];
     for (let off = 0; off < width; off++) {
       const j = lo + off;
       if (j - i > w || i - j > w) {
@@ -107,7 +130,7 @@ function backtrace(s1: Int32Array, s2: Int32Array, bound: number, out: StepSink)
       // Cells of row i - 1 sit at offset (j - prevLo); outside its window they are out of band.
       const pd = j - 1 - prevLo;
       const pu = j - prevLo;
-      const diag = pd >= 0 && pd < width ? d[prevRow + pd]! + (ai === s2[j - 1] ? 0 : 1) : INF;
+      const diag = pd >= 0 && pd < width ? d[prevRow + pd]! + (xi === y[yo + j] ? 0 : 1) : INF;
       const up = pu >= 0 && pu < width ? d[prevRow + pu]! + 1 : INF;
       const left = off > 0 ? d[row + off - 1]! + 1 : INF;
       d[row + off] = Math.min(diag, up, left);
@@ -125,55 +148,50 @@ function backtrace(s1: Int32Array, s2: Int32Array, bound: number, out: StepSink)
       rev.push(INSERT);
       j--;
     } else {
-      rev.push(s1[i - 1] === s2[j - 1] ? EQUAL : SUBSTITUTE);
+      rev.push(x[xo + i] === y[yo + j] ? EQUAL : SUBSTITUTE);
       i--;
       j--;
     }
   }
-  while (i > 0) {
-    rev.push(DELETE);
-    i--;
-  }
-  while (j > 0) {
-    rev.push(INSERT);
-    j--;
-  }
+  out.push(DELETE, i);
+  out.push(INSERT, j);
   for (let k = rev.length - 1; k >= 0; k--) out.push(rev[k]!);
 }
 
-/** Last DP column: distances from every prefix s1[0:i] (i = 0..n1) to the whole of s2. */
-function lastColumn(s1: Int32Array, s2: Int32Array): Int32Array {
-  const n1 = s1.length;
+/**
+ * Last DP column over s2's window [from, to) read forwards (step 1) or backwards (step -1): distances from
+ * every prefix of s1 read the same way (i = 0..n1) to the whole window.
+ */
+function lastColumn<T>(s1: Span<T>, s2: Span<T>, from: number, to: number, forward: boolean): Int32Array {
+  const n1 = s1.end - s1.start;
+  const x = s1.seq;
+  const y = s2.seq;
+  const xAt = (i: number) => (forward ? x[s1.start + i - 1] : x[s1.end - i]);
   let prev = new Int32Array(n1 + 1);
   let cur = new Int32Array(n1 + 1);
   for (let i = 0; i <= n1; i++) prev[i] = i;
-  for (let j = 1; j <= s2.length; j++) {
-    const bj = s2[j - 1];
+  const steps = to - from;
+  for (let j = 1; j <= steps; j++) {
+    const yj = forward ? y[from + j - 1] : y[to - j];
     cur[0] = j;
     for (let i = 1; i <= n1; i++) {
-      const diag = prev[i - 1]! + (s1[i - 1] === bj ? 0 : 1);
-      const left = prev[i]! + 1;
-      const up = cur[i - 1]! + 1;
-      cur[i] = diag < left ? Math.min(diag, up) : Math.min(left, up);
+      const diag = prev[i - 1]! + (xAt(i) === yj ? 0 : 1);
+      cur[i] = Math.min(diag, prev[i]! + 1, cur[i - 1]! + 1);
     }
     [prev, cur] = [cur, prev];
   }
   return prev;
 }
 
-function reversed(x: Int32Array): Int32Array {
-  return x.slice().reverse();
-}
-
 /**
  * Split point as rapidfuzz's find_hirschberg_pos: s2 is cut at its middle, and s1 at the first position
  * 1..n1 that minimises left + right cost.
  */
-function hirschbergSplit(s1: Int32Array, s2: Int32Array) {
-  const n1 = s1.length;
-  const mid2 = s2.length >> 1;
-  const left = lastColumn(s1, s2.subarray(0, mid2));
-  const right = lastColumn(reversed(s1), reversed(s2.subarray(mid2)));
+function hirschbergSplit<T>(s1: Span<T>, s2: Span<T>) {
+  const n1 = s1.end - s1.start;
+  const mid2 = (s2.end - s2.start) >> 1;
+  const left = lastColumn(s1, s2, s2.start, s2.start + mid2, true);
+  const right = lastColumn(s1, s2, s2.start + mid2, s2.end, false);
   let best = Number.POSITIVE_INFINITY;
   let mid1 = 0;
   for (let m = 1; m <= n1; m++) {
@@ -188,10 +206,10 @@ function hirschbergSplit(s1: Int32Array, s2: Int32Array) {
   return { mid1, mid2, leftScore: left[mid1]!, rightScore: right[n1 - mid1]! };
 }
 
-/** Alignment chunks of two id sequences (jiwer's AlignmentChunk list for one sentence pair). */
-export function alignIds(ref: Int32Array, hyp: Int32Array): AlignmentChunk[] {
+/** Alignment chunks of two token sequences (jiwer's AlignmentChunk list for one sentence pair). */
+export function alignTokens<T>(ref: readonly T[], hyp: readonly T[]): AlignmentChunk[] {
   const sink = new StepSink();
-  alignRange(ref, hyp, Math.max(ref.length, hyp.length), sink);
+  alignRange(span(ref, 0, ref.length), span(hyp, 0, hyp.length), Math.max(ref.length, hyp.length), sink);
   const chunks: AlignmentChunk[] = [];
   let i = 0;
   let j = 0;

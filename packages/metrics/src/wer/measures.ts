@@ -1,5 +1,5 @@
 import { EmptyReferenceError } from '../errors.js';
-import { type AlignmentChunk, alignIds } from './alignment.js';
+import { type AlignmentChunk, alignTokens } from './alignment.js';
 import {
   type ErrorRateOptions,
   pairTexts,
@@ -41,26 +41,12 @@ export interface CharacterOutput extends AlignmentCounts {
 }
 
 function align(pairs: TokenizedPairs): AlignmentCounts {
-  const vocabulary = new Map<string, number>();
-  const toIds = (words: string[]) => {
-    const ids = new Int32Array(words.length);
-    for (let k = 0; k < words.length; k++) {
-      const w = words[k]!;
-      let id = vocabulary.get(w);
-      if (id === undefined) {
-        id = vocabulary.size;
-        vocabulary.set(w, id);
-      }
-      ids[k] = id;
-    }
-    return ids;
-  };
   let hits = 0;
   let substitutions = 0;
   let deletions = 0;
   let insertions = 0;
   const alignments = pairs.references.map((ref, k) => {
-    const chunks = alignIds(toIds(ref), toIds(pairs.hypotheses[k]!));
+    const chunks = alignTokens(ref, pairs.hypotheses[k]!);
     for (const c of chunks) {
       const len = c.refEnd - c.refStart;
       if (c.type === 'equal') hits += len;
