@@ -48,7 +48,12 @@ export {
   type OnnxTensor,
   type OnnxValueInfo,
 } from './onnx/onnx-model.js';
-export { sileroVadModelPath } from './onnx/silero-vad.js';
+export {
+  SileroSpeechDetector,
+  type SileroVadOptions,
+  sileroVadModelPath,
+  speechSegments,
+} from './onnx/silero-vad.js';
 export { add, addScaledInPlace, affine, div, maximum, minimum, mul, neg, sub } from './ops/arithmetic.js';
 export { type AttentionOptions, attention } from './ops/attention.js';
 export { avgPool1d, type Conv1dOptions, conv1d } from './ops/conv.js';

@@ -106,8 +106,7 @@ describe('OmniPolicy on the tiny reference checkpoint', () => {
     await policy.logProbs(batch, { requiresGrad: true, withEntropy: true });
     await policy.backward(batch, zero, ones);
     const w = policy.thinker.model.layers.at(1).mlp.up_proj.w;
-    const entropySum = async () =>
-      total((await policy.logProbs(batch, { withEntropy: true })).entropy!.data);
+    const entropySum = async () => total((await policy.logProbs(batch, { withEntropy: true })).entropy!.data);
     for (const i of [3, 100]) {
       const data = w.cpuData();
       const x0 = data[i]!;
