@@ -39,14 +39,14 @@ export const CONFIG_SCHEMA = {
         min: 1,
       }),
       audio_size: int(4000, 'Spoken training problems for the audio path (ours)', { min: 0 }),
-      sft_chain_lengths: numList([2, 3], 'Premise-chain lengths with traces (ours)', { min: 1 }),
-      sft_distractors: numList([0], 'Distractor premises in traced problems (ours)', { min: 0 }),
-      rl_chain_lengths: numList([2, 3], 'Premise-chain lengths of the label-only GRPO families (ours)', {
-        min: 1,
-      }),
-      rl_distractors: numList([1, 2], 'Distractor premises of the label-only GRPO families (ours)', {
-        min: 0,
-      }),
+      trace_families: strList(
+        ['chain2', 'chain3'],
+        'Problem families with reasoning traces, for SFT: chain<K>[-distractor[<N>]] (ours)',
+      ),
+      label_families: strList(
+        ['chain2-distractor', 'chain3-distractor'],
+        'Harder families held out from SFT, trained by GRPO from labels alone (ours)',
+      ),
     },
   },
   actor_rollout_ref: {

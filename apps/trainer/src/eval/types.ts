@@ -51,9 +51,12 @@ export interface PairedComparison {
   readonly b: string;
   readonly modality: Modality;
   readonly n: number;
-  /** Mean of (b correct - a correct), in accuracy points (0-1). */
+  /** Accuracy of b minus accuracy of a (0-1 scale). */
   readonly diff: number;
+  /** Newcombe's paired 95% interval of the difference (from @soundmind/metrics). */
   readonly ci95: readonly [number, number];
+  /** Exact McNemar p-value of the discordant problems. */
+  readonly pValue: number;
   /** Problems only b got right, and only a got right. */
   readonly bOnly: number;
   readonly aOnly: number;

@@ -1,0 +1,169 @@
+import type { OmniPrompt } from '@soundmind/omni-runtime';
+import type { PromptItem } from '@soundmind/rl-core';
+import type { TrainerConfig } from '../config/schema.js';
+import { type EmbeddedData, loadEmbeddedData } from '../data/embedded.js';
+import { TrainerError } from '../errors.js';
+import type { EvalItem } from '../eval/evaluate.js';
+import { ModelHost } from '../model/host.js';
+import type { RunSummary } from '../report/summary.js';
+import { StopSignal } from '../run/interrupt.js';
+import type { RunFolder } from '../run/run-folder.js';
+import { type EvalSets, runEvalStage } from '../stages/eval.js';
+import { type RlMeta, runGrpoStage } from '../stages/grpo.js';
+import { buildReport } from '../stages/report.js';
+import { runSftStage, type SftSource } from '../stages/sft.js';
+import { Budget } from './budget.js';
+import type { RunContext, Ui } from './context.js';
+
+/** Which parts of the pipeline a command runs. */
+export interface PipelinePlan {
+  readonly sft: boolean;
+  readonly grpo: boolean;
+  readonly control: boolean;
+  readonly report: boolean;
+}
+
+export const FULL_PLAN: PipelinePlan = { sft: true, grpo: true, control: true, report: true };
+
+/** Everything the stages train and evaluate on, as prompts for the model host. */
+interface StageData {
+  readonly sft: SftSource[];
+  readonly rl: PromptItem<OmniPrompt, RlMeta>[];
+  readonly eval: EvalSets;
+  readonly describe: { sft: string; grpo: string; control: string; data: string };
+}
+
+function embeddedStageData(host: ModelHost, data: EmbeddedData): StageData {
+  const famNames = (fs: readonly { name: string }[]) => fs.map((f) => f.name).join(', ');
+  const text: EvalItem<OmniPrompt>[] = data.test.map((p) => ({
+    id: p.id,
+    family: p.family,
+    prompt: host.textPrompt(p.question),
+    promptText: p.question,
+    label: p.label,
+  }));
+  return {
+    sft: data.sft.map((p) => ({ prompt: host.textPrompt(p.question), response: p.trace })),
+    rl: data.rl.map((p) => ({
+      id: p.id,
+      prompt: host.textPrompt(p.question),
+      meta: { label: p.label, family: p.family },
+    })),
+    eval: { text },
+    describe: {
+      sft: `supervised on ${data.sft.length} problems with reasoning traces (families ${famNames(data.traceFamilies)})`,
+      grpo: `GRPO from labels alone on ${data.rl.length} problems of families held out from SFT (${famNames(data.labelFamilies)})`,
+      control: `continued SFT on the traced families for the same time as GRPO (no traces exist for ${famNames(data.labelFamilies)})`,
+      data: `embedded logic problems (${data.test.length} held-out, all families)`,
+    },
+  };
+}
+
+/**
+ * Runs the pipeline on a run folder: data -> model -> SFT -> eval -> GRPO -> eval -> (control -> eval) ->
+ * report. Finished stages (run-state.json) are skipped and an unfinished one resumes from its latest
+ * checkpoint, so the same call continues a stopped run. Stage times come from the budget.
+ */
+export async function runPipeline(
+  config: TrainerConfig,
+  run: RunFolder,
+  ui: Ui,
+  plan: PipelinePlan = FULL_PLAN,
+  opts: { preset?: string; stop?: StopSignal } = {},
+): Promise<{ summary: RunSummary; table: string } | undefined> {
+  const stop = opts.stop ?? new StopSignal((l) => ui.log(l)).install();
+  const budget = Budget.fromMinutes(config.budget.minutes, run.state.elapsedSeconds);
+  const ctx: RunContext = { config, run, budget, stop, ui };
+  try {
+    if (config.data.source !== 'embedded') {
+      throw new TrainerError(
+        'NOT_WIRED',
+        'data.source parquet: the Parquet path of the pipeline is not wired yet',
+      );
+    }
+    const genBar = ui.bar('data', undefined, 'problems');
+    const data = loadEmbeddedData(config, (done, total, info) =>
+      genBar.update(done, { set: info.set }, done / total),
+    );
+    genBar.finish({ cache: data.cached ? 'hit' : 'written' });
+    let host = await initialHost(config, data.vocabulary);
+    const sd = embeddedStageData(host, data);
+
+    if (plan.sft && config.sft.enable) {
+      if (!run.stage('sft')) {
+        const seconds = budget.stageSeconds(config.budget.sft_share);
+        host = await runSftStage(ctx, host, {
+          stage: 'sft',
+          examples: sd.sft,
+          lr: config.sft.lr,
+          warmupSteps: config.sft.warmup_steps,
+          maxSeconds: seconds,
+          maxSteps: config.sft.max_steps,
+          description: sd.describe.sft,
+        });
+      } else {
+        host = await hostOf(run, 'sft', host);
+      }
+      if (config.trainer.val_before_train) await runEvalStage(ctx, host, 'sft', sd.eval);
+    }
+    if (plan.grpo) {
+      if (!run.stage('grpo')) {
+        const evalSeconds = run.readJson<{ seconds: number }>('eval/sft.json')?.seconds ?? 0;
+        const reserve = evalSeconds * 1.15 + 10;
+        host = await runGrpoStage(ctx, host, {
+          prompts: sd.rl,
+          maxSeconds: budget.stageSeconds(config.budget.grpo_share, reserve),
+          maxSteps: config.trainer.total_training_steps,
+          description: sd.describe.grpo,
+        });
+      } else {
+        host = await hostOf(run, 'grpo', host);
+      }
+      await runEvalStage(ctx, host, 'grpo', sd.eval);
+    }
+    if (plan.control && config.trainer.control === 'sft') {
+      const sftCkpt = run.stage('sft')?.checkpoint;
+      const grpo = run.stage('grpo');
+      if (!sftCkpt || !grpo)
+        throw new TrainerError('NO_SFT', '--control sft needs the SFT and GRPO stages of this run');
+      let control = await ModelHost.load(sftCkpt);
+      if (!run.stage('control')) {
+        control = await runSftStage(ctx, control, {
+          stage: 'control',
+          examples: sd.sft,
+          lr: config.sft.control_lr,
+          warmupSteps: 0,
+          maxSeconds: grpo.seconds,
+          maxSteps: config.trainer.total_training_steps === null ? null : grpo.steps,
+          description: sd.describe.control,
+        });
+      } else {
+        control = await hostOf(run, 'control', control);
+      }
+      await runEvalStage(ctx, control, 'control', sd.eval);
+    }
+    if (!plan.report) return undefined;
+    return buildReport(run, {
+      wallSeconds: budget.elapsed(),
+      status: 'complete',
+      model: host.source,
+      data: sd.describe.data,
+      ...(opts.preset ? { preset: opts.preset } : {}),
+    });
+  } finally {
+    run.addElapsed(budget.sessionSeconds());
+    if (!opts.stop) stop.uninstall();
+  }
+}
+
+/** The model a run starts from: --model / actor_rollout_ref.model.path, or the new embedded model. */
+async function initialHost(config: TrainerConfig, vocabulary: readonly string[]): Promise<ModelHost> {
+  const path = config.actor_rollout_ref.model.path;
+  return path === 'embedded' ? ModelHost.createEmbedded(config, vocabulary) : ModelHost.load(path);
+}
+
+/** The final weights of a finished stage. */
+async function hostOf(run: RunFolder, stage: string, fallback: ModelHost): Promise<ModelHost> {
+  const ckpt = run.stage(stage)?.checkpoint;
+  return ckpt ? ModelHost.load(ckpt) : fallback;
+}

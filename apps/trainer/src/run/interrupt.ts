@@ -1,0 +1,44 @@
+/**
+ * Ctrl-C / SIGTERM handling for training loops: the first signal asks the loop to stop at the next step
+ * boundary (it saves a checkpoint and exits cleanly); a second one quits at once (the atomic checkpoint
+ * store then still holds the previous checkpoint).
+ */
+export class StopSignal {
+  private reason: NodeJS.Signals | undefined;
+  private readonly handlers = new Map<NodeJS.Signals, () => void>();
+
+  constructor(private readonly log: (line: string) => void = (l) => process.stderr.write(`${l}\n`)) {}
+
+  /** The signal that asked for a stop, or undefined while running. */
+  get requested(): NodeJS.Signals | undefined {
+    return this.reason;
+  }
+
+  /** Asks loops to stop, as a signal would (also used by tests and by the time budget). */
+  request(signal: NodeJS.Signals): void {
+    this.reason ??= signal;
+  }
+
+  install(): this {
+    for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+      const h = () => {
+        if (this.reason) {
+          this.log(`\n${sig} again: quitting now (the last complete checkpoint is kept)`);
+          process.exit(130);
+        }
+        this.reason = sig;
+        this.log(
+          `\n${sig}: finishing this step, saving a checkpoint, then exiting (press again to quit now)`,
+        );
+      };
+      this.handlers.set(sig, h);
+      process.on(sig, h);
+    }
+    return this;
+  }
+
+  uninstall(): void {
+    for (const [sig, h] of this.handlers) process.off(sig, h);
+    this.handlers.clear();
+  }
+}

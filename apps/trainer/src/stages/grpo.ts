@@ -1,0 +1,226 @@
+import type { OmniPrompt } from '@soundmind/omni-runtime';
+import {
+  GrpoTrainer,
+  type GrpoTrainerConfig,
+  type GrpoTrainerState,
+  type PromptItem,
+  type RewardFn,
+} from '@soundmind/rl-core';
+import type { TrainerConfig } from '../config/schema.js';
+import { alrReward } from '../eval/evaluate.js';
+import { ModelHost } from '../model/host.js';
+import type { RunContext } from '../pipeline/context.js';
+import { type EpochCursor, EpochStream } from '../pipeline/epoch-order.js';
+import { type LoopState, runLoop } from '../pipeline/loop.js';
+import { fmtNum } from '../progress/bar.js';
+import { checkpointFault } from '../run/fault.js';
+
+/** What the reward needs about a prompt. */
+export interface RlMeta {
+  readonly label: 0 | 1;
+  readonly family: string;
+}
+
+interface GrpoCursor {
+  readonly data: EpochCursor;
+  readonly trainer: GrpoTrainerState;
+  readonly schedulerSteps: number;
+}
+
+/** rl-core's options from the config's verl keys. */
+export function grpoOptions(config: TrainerConfig): GrpoTrainerConfig {
+  const a = config.actor_rollout_ref.actor;
+  const r = config.actor_rollout_ref.rollout;
+  const g = config.algorithm;
+  return {
+    data: {
+      trainBatchSize: config.data.train_batch_size,
+      maxResponseLength: config.data.max_response_length,
+      maxPromptLength: config.data.max_prompt_length,
+    },
+    rollout: { n: r.n, temperature: r.temperature, topP: r.top_p, topK: r.top_k, stopTokenIds: [] },
+    actor: {
+      ppoMiniBatchSize: a.ppo_mini_batch_size,
+      ppoMicroBatchSize: a.ppo_micro_batch_size ?? a.ppo_micro_batch_size_per_gpu,
+      ppoEpochs: a.ppo_epochs,
+      shuffle: a.shuffle,
+      clipRatio: a.clip_ratio,
+      clipRatioLow: a.clip_ratio_low ?? undefined,
+      clipRatioHigh: a.clip_ratio_high ?? undefined,
+      clipRatioC: a.clip_ratio_c,
+      lossAggMode: a.loss_agg_mode,
+      entropyCoeff: a.entropy_coeff,
+      calculateEntropy: true,
+      useKlLoss: a.use_kl_loss,
+      klLossCoef: a.kl_loss_coef,
+      klLossType: a.kl_loss_type,
+      gradClip: a.grad_clip,
+      policyLoss: { lossMode: a.policy_loss.loss_mode },
+    },
+    algorithm: {
+      advEstimator: g.adv_estimator,
+      normAdvByStdInGrpo: g.norm_adv_by_std_in_grpo,
+      gamma: g.gamma,
+      lam: g.lam,
+      useKlInReward: g.use_kl_in_reward,
+      klPenalty: g.kl_penalty,
+      klCtrl: {
+        type: g.kl_ctrl.type,
+        klCoef: g.kl_ctrl.kl_coef,
+        targetKl: g.kl_ctrl.target_kl,
+        horizon: g.kl_ctrl.horizon,
+      },
+      filterGroups: {
+        enable: g.filter_groups.enable,
+        metric: g.filter_groups.metric,
+        maxNumGenBatches: g.filter_groups.max_num_gen_batches,
+      },
+    },
+    variant: config.trainer.verl_variant,
+    seed: config.trainer.seed,
+  };
+}
+
+export interface GrpoStageOptions {
+  readonly prompts: readonly PromptItem<OmniPrompt, RlMeta>[];
+  readonly maxSeconds: number;
+  readonly maxSteps: number | null;
+  readonly description: string;
+}
+
+/** GRPO through rl-core's GrpoTrainer on the model host's policy, resumable from the stage's checkpoints. */
+export async function runGrpoStage(
+  ctx: RunContext,
+  host: ModelHost,
+  opts: GrpoStageOptions,
+): Promise<ModelHost> {
+  const { config, run, ui } = ctx;
+  const store = run.checkpoints<LoopState<GrpoCursor>>('grpo', checkpointFault(ui.fault, 'grpo'));
+  const latest = store.latest();
+  if (latest) {
+    host = await ModelHost.load(latest.dir);
+    ui.log(`grpo: resuming from step ${latest.step} (${latest.dir})`);
+  }
+  const o = config.actor_rollout_ref.actor.optim;
+  const policy = host.policy({
+    lr: o.lr,
+    weightDecay: o.weight_decay,
+    betas: [o.betas[0] ?? 0.9, o.betas[1] ?? 0.999],
+    warmupSteps: o.lr_warmup_steps > 0 ? o.lr_warmup_steps : 0,
+  });
+  // The KL reference is the stage's starting point: the SFT weights (saved with the first checkpoint's folder
+  // of this stage would be the resumed weights, so on resume it is reloaded from the SFT checkpoint).
+  const needsRef = config.actor_rollout_ref.actor.use_kl_loss || config.algorithm.use_kl_in_reward;
+  let reference = needsRef && !latest ? policy.referencePolicy() : undefined;
+  if (needsRef && latest) {
+    const sft = run.stage('sft')?.checkpoint;
+    const refHost = sft ? await ModelHost.load(sft) : host;
+    reference = refHost
+      .policy({ lr: 1, weightDecay: 0, betas: [0.9, 0.999], warmupSteps: 0 })
+      .referencePolicy();
+  }
+  const score = alrReward(config);
+  const reward: RewardFn<OmniPrompt, RlMeta> = (requests) =>
+    requests.map((q) => {
+      const s = score(q.sequence.text ?? host.decode(q.sequence.responseIds), q.item.meta.label);
+      return {
+        score: s.total,
+        acc: s.correct ? 1 : 0,
+        extra: { format: s.formatValid ? 1 : 0, answer: s.components.answer },
+      };
+    });
+  const trainer = new GrpoTrainer<OmniPrompt, RlMeta>({
+    policy,
+    ...(reference ? { reference } : {}),
+    reward,
+    options: grpoOptions(config),
+  });
+  let cursor: GrpoCursor;
+  let from = { step: 0, seconds: 0 };
+  if (latest) {
+    cursor = latest.state.own;
+    trainer.setState(cursor.trainer);
+    ModelHost.restoreOptimizer(policy, latest.dir, cursor.schedulerSteps);
+    from = { step: latest.step, seconds: latest.state.seconds };
+  } else {
+    cursor = {
+      data: EpochStream.start(opts.prompts.length, `grpo-data/${config.data.seed}`, config.data.shuffle)
+        .cursor,
+      trainer: trainer.getState(),
+      schedulerSteps: 0,
+    };
+  }
+  const stream = new EpochStream(opts.prompts.length, cursor.data, config.data.shuffle);
+  const maxSteps = opts.maxSteps;
+  const bar = ui.bar('GRPO', maxSteps ?? undefined, 'steps');
+  let last: Readonly<Record<string, number>> = {};
+  let responseTokens = 0;
+  const result = await runLoop(
+    {
+      store,
+      saveFreq: config.trainer.save_freq,
+      maxSteps,
+      maxSeconds: opts.maxSeconds,
+      stop: ctx.stop,
+      state: () => cursor,
+      writeFiles: (dir) => host.save(dir, policy),
+      step: async (step) => {
+        const source = (count: number) =>
+          stream
+            .take(count, config.trainer.total_epochs)
+            .map((i) => opts.prompts[i] as PromptItem<OmniPrompt, RlMeta>);
+        const r = await trainer.step(source);
+        if (r.samples.length === 0) return false;
+        policy.lrSchedulerStep();
+        cursor = {
+          data: stream.cursor,
+          trainer: trainer.getState(),
+          schedulerSteps: cursor.schedulerSteps + 1,
+        };
+        last = r.metrics;
+        const tokens = r.samples.reduce((s, x) => s + x.sequence.responseIds.length, 0);
+        responseTokens += tokens;
+        const total = Object.entries(r.metrics)
+          .filter(([k]) => k.startsWith('timing_s/'))
+          .reduce((s, [, v]) => s + v, 0);
+        run.metrics.append({
+          stage: 'grpo',
+          step,
+          ...r.metrics,
+          'train/epoch': stream.cursor.epoch + stream.cursor.index / Math.max(1, opts.prompts.length),
+          ...(r.skippedOptimizerSteps ? { 'train/skipped_optimizer_steps': r.skippedOptimizerSteps } : {}),
+          'perf/response_tokens_per_s': total > 0 ? tokens / total : 0,
+        });
+        if (r.skippedOptimizerSteps) {
+          ui.log(
+            `grpo step ${step}: ${r.skippedOptimizerSteps} optimizer step(s) skipped (non-finite gradient norm)`,
+          );
+        }
+        return !r.exhausted || r.samples.length > 0;
+      },
+      onStep: (step, seconds) => {
+        const fraction = Math.max(maxSteps ? step / maxSteps : 0, seconds / opts.maxSeconds);
+        bar.update(
+          step,
+          {
+            reward: last['critic/score/mean'],
+            acc: last['reward_extra/acc/mean'],
+            kl: last['actor/kl_loss'] ?? last['actor/ppo_kl'],
+            'tok/s': fmtNum(responseTokens / Math.max(1e-9, seconds - from.seconds), 0),
+          },
+          fraction,
+        );
+      },
+    },
+    from,
+  );
+  bar.finish();
+  const ckpt = store.latest();
+  run.markStageDone('grpo', {
+    steps: result.steps,
+    seconds: result.seconds,
+    ...(ckpt ? { checkpoint: ckpt.dir } : {}),
+    description: opts.description,
+  });
+  return host;
+}

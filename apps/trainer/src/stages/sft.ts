@@ -1,0 +1,145 @@
+import type { OmniPrompt } from '@soundmind/omni-runtime';
+import { ModelHost } from '../model/host.js';
+import type { RunContext } from '../pipeline/context.js';
+import { type EpochCursor, EpochStream } from '../pipeline/epoch-order.js';
+import { type LoopState, runLoop } from '../pipeline/loop.js';
+import { fmtNum } from '../progress/bar.js';
+import { checkpointFault } from '../run/fault.js';
+import { type SftExample, sftStep } from '../train/sft-step.js';
+
+/** A supervised example before encoding: a prompt and the full reference response. */
+export interface SftSource {
+  readonly prompt: OmniPrompt;
+  readonly response: string;
+}
+
+/** Resumable state of the SFT loop. */
+interface SftCursor {
+  readonly data: EpochCursor;
+  readonly schedulerSteps: number;
+}
+
+export interface SftStageOptions {
+  /** 'sft' (warm start) or 'control' (continued SFT for the GRPO budget). */
+  readonly stage: 'sft' | 'control';
+  readonly examples: readonly SftSource[];
+  readonly lr: number;
+  readonly warmupSteps: number;
+  readonly maxSeconds: number;
+  readonly maxSteps: number | null;
+  readonly description: string;
+}
+
+/**
+ * Supervised training on reference responses (SFT warm start, or the same-budget SFT control), resumable
+ * from the stage's latest checkpoint. Returns the model host holding the trained weights.
+ */
+export async function runSftStage(
+  ctx: RunContext,
+  host: ModelHost,
+  opts: SftStageOptions,
+): Promise<ModelHost> {
+  const { config, run, ui } = ctx;
+  const c = config.sft;
+  const store = run.checkpoints<LoopState<{ cursor: SftCursor }>>(
+    opts.stage,
+    checkpointFault(ui.fault, opts.stage),
+  );
+  const latest = store.latest();
+  let from = { step: 0, seconds: 0 };
+  let cursor: SftCursor;
+  if (latest) {
+    host = await ModelHost.load(latest.dir);
+    cursor = latest.state.own.cursor;
+    from = { step: latest.step, seconds: latest.state.seconds };
+    ui.log(`${opts.stage}: resuming from step ${latest.step} (${latest.dir})`);
+  } else {
+    cursor = {
+      data: EpochStream.start(opts.examples.length, `${opts.stage}/${config.trainer.seed}`).cursor,
+      schedulerSteps: 0,
+    };
+  }
+  const stream = new EpochStream(opts.examples.length, cursor.data);
+  const policy = host.policy({
+    lr: opts.lr,
+    weightDecay: c.weight_decay,
+    betas: [0.9, 0.999],
+    warmupSteps: opts.warmupSteps,
+  });
+  if (latest) ModelHost.restoreOptimizer(policy, latest.dir, cursor.schedulerSteps);
+  const encoded = new Map<number, SftExample<OmniPrompt>>();
+  const example = (i: number): SftExample<OmniPrompt> => {
+    let e = encoded.get(i);
+    if (!e) {
+      const src = opts.examples[i] as SftSource;
+      e = {
+        prompt: src.prompt,
+        promptIds: policy.encode(src.prompt).ids,
+        targetIds: host.targetIds(src.response),
+      };
+      if (encoded.size > 50_000) encoded.clear();
+      encoded.set(i, e);
+    }
+    return e;
+  };
+  const bar = ui.bar(opts.stage === 'sft' ? 'SFT' : 'SFT control', opts.maxSteps ?? undefined, 'steps');
+  let tokens = 0;
+  let loss = Number.NaN;
+  const result = await runLoop(
+    {
+      store,
+      saveFreq: config.trainer.save_freq,
+      maxSteps: opts.maxSteps,
+      maxSeconds: opts.maxSeconds,
+      stop: ctx.stop,
+      state: () => ({ cursor }),
+      writeFiles: (dir) => host.save(dir, policy),
+      step: async (step) => {
+        if (opts.examples.length === 0) return false;
+        const batch = stream.take(c.batch_size).map(example);
+        const t0 = performance.now();
+        const r = await sftStep(policy, batch, {
+          microBatchSize: c.micro_batch_size,
+          maxGradNorm: config.actor_rollout_ref.actor.grad_clip,
+        });
+        policy.lrSchedulerStep();
+        const dt = (performance.now() - t0) / 1000;
+        const seqTokens = batch.reduce((s, e) => s + e.promptIds.length + e.targetIds.length, 0);
+        cursor = { data: stream.cursor, schedulerSteps: cursor.schedulerSteps + 1 };
+        tokens += seqTokens;
+        loss = r.loss;
+        run.metrics.append({
+          stage: opts.stage,
+          step,
+          'train/loss': r.loss,
+          'train/epoch': stream.cursor.epoch + stream.cursor.index / opts.examples.length,
+          'actor/grad_norm': r.gradNorm,
+          'actor/lr': r.lr ?? opts.lr,
+          'train/skipped': r.skipped ? 1 : 0,
+          'perf/throughput': seqTokens / dt,
+          'timing_s/step': dt,
+        });
+        if (r.skipped) ui.log(`${opts.stage} step ${step}: non-finite gradient norm, step skipped`);
+        return true;
+      },
+      onStep: (step, seconds) => {
+        const fraction = Math.max(opts.maxSteps ? step / opts.maxSteps : 0, seconds / opts.maxSeconds);
+        bar.update(
+          step,
+          { loss: fmtNum(loss), 'tok/s': fmtNum(tokens / Math.max(1e-9, seconds - from.seconds), 0) },
+          fraction,
+        );
+      },
+    },
+    from,
+  );
+  bar.finish();
+  const ckpt = store.latest();
+  run.markStageDone(opts.stage, {
+    steps: result.steps,
+    seconds: result.seconds,
+    ...(ckpt ? { checkpoint: ckpt.dir } : {}),
+    description: opts.description,
+  });
+  return host;
+}

@@ -1,0 +1,50 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { resolveConfig } from '../src/config/resolve.js';
+import { Ui } from '../src/pipeline/context.js';
+import { runPipeline } from '../src/pipeline/pipeline.js';
+import { RunFolder } from '../src/run/run-folder.js';
+import { tempDir, tinyOverrides } from './helpers.js';
+
+describe('the pipeline end to end on a tiny model', () => {
+  it('synth -> SFT -> eval -> GRPO -> eval -> report, with checkpoints and verl metric names', async () => {
+    const dir = join(tempDir(), 'run');
+    const config = resolveConfig({ overrides: tinyOverrides(['trainer.control=sft']) });
+    const run = RunFolder.create(dir, config);
+    const out = await runPipeline(config, run, new Ui(null));
+    expect(out).toBeDefined();
+    const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'));
+    for (const stage of ['sft', 'grpo', 'control']) {
+      const text = summary.stages[stage].eval.text;
+      expect(text.n).toBe(16);
+      expect(text.accuracy).toBeGreaterThanOrEqual(0);
+      expect(text.ci95[0]).toBeLessThanOrEqual(text.accuracy);
+      expect(text.ci95[1]).toBeGreaterThanOrEqual(text.accuracy);
+    }
+    expect(summary.stages.grpo.steps).toBe(3);
+    expect(summary.stages.sft.steps).toBe(4);
+    expect(typeof summary.wallSeconds).toBe('number');
+    const records = run.metrics.read();
+    const grpo = records.filter((r) => r.stage === 'grpo');
+    expect(grpo.map((r) => r.step)).toEqual([1, 2, 3]);
+    for (const k of [
+      'critic/score/mean',
+      'actor/pg_loss',
+      'actor/pg_clipfrac',
+      'actor/grad_norm',
+      'response_length/mean',
+    ]) {
+      expect(typeof grpo[0]?.[k]).toBe('number');
+    }
+    expect(existsSync(join(dir, 'checkpoints', 'grpo', 'global_step_3', 'model.safetensors'))).toBe(true);
+    expect(existsSync(join(dir, 'checkpoints', 'grpo', 'global_step_3', 'optimizer.bin'))).toBe(true);
+    expect(
+      readFileSync(join(dir, 'checkpoints', 'grpo', 'latest_checkpointed_iteration.txt'), 'utf8').trim(),
+    ).toBe('3');
+    const html = readFileSync(join(dir, 'report.html'), 'utf8');
+    expect(html).toContain('<svg');
+    expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/);
+    expect(out?.table).toContain('GRPO');
+  });
+});
