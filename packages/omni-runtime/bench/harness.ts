@@ -1,4 +1,5 @@
-import { execFileSync } from 'node:child_process';
+import { type ChildProcessWithoutNullStreams, execFileSync, spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 /** One row of bench-results.json (ratio above 1 = we are faster). */
@@ -59,4 +60,40 @@ export function throughput(
   notes: string,
 ): BenchEntry {
   return { name, unit, ours, peer, peerName, ratio: ours / peer, notes };
+}
+
+/** A long-running Python peer answering one JSON line per request line (see torch_peer.py serve modes). */
+export class PythonPeer {
+  private readonly child: ChildProcessWithoutNullStreams;
+  private readonly lines: AsyncIterator<string>;
+
+  private constructor(child: ChildProcessWithoutNullStreams) {
+    this.child = child;
+    this.lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  }
+
+  static async start(script: string, args: string[], threads: number): Promise<PythonPeer> {
+    const path = fileURLToPath(new URL(`../../bench/${script}`, import.meta.url));
+    const t = String(threads);
+    const child = spawn('/usr/bin/python3', [path, ...args], {
+      env: { ...process.env, OMP_NUM_THREADS: t, OPENBLAS_NUM_THREADS: t, MKL_NUM_THREADS: t },
+    });
+    child.stderr.pipe(process.stderr);
+    const peer = new PythonPeer(child);
+    const first = await peer.lines.next();
+    if (first.done || first.value.trim() !== 'ready')
+      throw new Error(`${script} did not start: ${first.value}`);
+    return peer;
+  }
+
+  async request(line: string): Promise<Record<string, number>> {
+    this.child.stdin.write(`${line}\n`);
+    const r = await this.lines.next();
+    if (r.done) throw new Error('python peer exited');
+    return JSON.parse(r.value) as Record<string, number>;
+  }
+
+  close(): void {
+    this.child.stdin.end();
+  }
 }

@@ -1,6 +1,10 @@
 """PyTorch peer for the omni-runtime benchmarks (Debian python3-torch, CPU).
 
-Usage: torch_peer.py (sgemm|train-step) THREADS -> prints one JSON object (GFLOP/s or tokens/s).
+Usage:
+  torch_peer.py sgemm THREADS       -> one JSON line of GFLOP/s at 256/512/1024.
+  torch_peer.py train-step THREADS  -> serves: prints "ready", then answers each stdin line "run N"
+                                       with the best step time of N steps in ms (so the benchmark can
+                                       interleave ours and torch's steps under the same machine load).
 The caller sets OMP_NUM_THREADS / OPENBLAS_NUM_THREADS / MKL_NUM_THREADS to THREADS before start.
 The decoder mirrors bench/tiny-decoder.ts (Qwen2 layout) with an explicit erf GELU-free MLP (SwiGLU).
 """
@@ -130,7 +134,18 @@ def step():
 
 
 if what == "train-step":
-    t = timed(step, min_time=4.0, warmup=2)
-    out["train-step"] = B * T / t
-    out["train-step-ms"] = t * 1000
-print(json.dumps(out))
+    for _ in range(2):
+        step()
+    print("ready", flush=True)
+    for line in sys.stdin:
+        cmd = line.split()
+        if not cmd or cmd[0] != "run":
+            break
+        best = float("inf")
+        for _ in range(int(cmd[1])):
+            s = time.perf_counter()
+            step()
+            best = min(best, time.perf_counter() - s)
+        print(json.dumps({"ms": best * 1000, "tokens": B * T}), flush=True)
+else:
+    print(json.dumps(out))

@@ -452,27 +452,54 @@ float* scratch(std::vector<float>& v, int64_t n) {
   return v.data();
 }
 
-// P[t, :] = softmax over the visible keys of scores already in P (scaled); zeros elsewhere.
-void maskedSoftmaxRows(const AttnDims& s, int64_t b, float* P, float* lse, int64_t T, int64_t S) {
-  for (int64_t t = 0; t < T; t++) {
-    float* row = P + t * S;
-    int64_t lo, hi;
-    visible(s, b, t, &lo, &hi);
-    if (hi <= lo) {
-      std::memset(row, 0, sizeof(float) * S);
-      lse[t] = -std::numeric_limits<float>::infinity();
+// Query rows are processed in blocks; each block only touches the key columns some row of it can see
+// (for causal attention this skips most of the upper triangle).
+constexpr int64_t kAttnRowBlock = 32;
+
+// Visible key span [kLo, kHi) of query rows [r0, r1) (kHi <= kLo when none).
+void blockSpan(const AttnDims& s, int64_t b, int64_t r0, int64_t r1, int64_t* kLo, int64_t* kHi) {
+  int64_t lo = s.keyLen, hi = 0;
+  for (int64_t t = r0; t < r1; t++) {
+    int64_t l, h;
+    visible(s, b, t, &l, &h);
+    if (h > l) {
+      lo = std::min(lo, l);
+      hi = std::max(hi, h);
+    }
+  }
+  *kLo = lo;
+  *kHi = hi;
+}
+
+// Turns scaled scores P[t, 0..w) (keys kLo + j) into probabilities: exp(score - shift_t) over the
+// visible keys of row t, zero elsewhere. shift_t is the row's logsumexp (backward) or, in the forward
+// (lse == nullptr on input), computed here and written to lseOut.
+void probabilities(const AttnDims& s, int64_t b, int64_t r0, int64_t r1, int64_t kLo, int64_t w, float* P,
+                   const float* lseIn, float* lseOut) {
+  for (int64_t t = r0; t < r1; t++) {
+    float* row = P + (t - r0) * w;
+    int64_t l, h;
+    visible(s, b, t, &l, &h);
+    if (h <= l) {
+      std::memset(row, 0, sizeof(float) * w);
+      if (lseOut) lseOut[t] = -std::numeric_limits<float>::infinity();
       continue;
     }
-    float m = row[lo];
-    for (int64_t j = lo + 1; j < hi; j++) m = row[j] > m ? row[j] : m;
-    K->expShift(row + lo, hi - lo, 1.0f, m);
-    float sum = 0;
-    for (int64_t j = lo; j < hi; j++) sum += row[j];
-    lse[t] = m + std::log(sum);
-    const float inv = 1.0f / sum;
-    for (int64_t j = lo; j < hi; j++) row[j] *= inv;
-    if (lo > 0) std::memset(row, 0, sizeof(float) * lo);
-    if (hi < S) std::memset(row + hi, 0, sizeof(float) * (S - hi));
+    const int64_t a = l - kLo, e = h - kLo;
+    if (lseIn) {
+      K->expShift(row + a, e - a, 1.0f, lseIn[t]);
+    } else {
+      float m = row[a];
+      for (int64_t j = a + 1; j < e; j++) m = row[j] > m ? row[j] : m;
+      K->expShift(row + a, e - a, 1.0f, m);
+      float sum = 0;
+      for (int64_t j = a; j < e; j++) sum += row[j];
+      lseOut[t] = m + std::log(sum);
+      const float inv = 1.0f / sum;
+      for (int64_t j = a; j < e; j++) row[j] *= inv;
+    }
+    if (a > 0) std::memset(row, 0, sizeof(float) * a);
+    if (e < w) std::memset(row + e, 0, sizeof(float) * (w - e));
   }
 }
 
@@ -483,19 +510,34 @@ Napi::Value Attention(const Napi::CallbackInfo& info) {
   const float* v = F(info[6]) + L(info[7]);
   float *out = F(info[8]), *lse = F(info[9]);
   const int64_t T = s.queryLen, S = s.keyLen, H = s.heads, Hkv = s.kvHeads, Dh = s.headDim, group = H / Hkv;
+  const int64_t ldq = H * Dh, ldk = Hkv * Dh;
   const int64_t tasks = s.batch * H;
   const int parts = partsFor(tasks * T * S * Dh, kGemmWorkPerThread / 4);
   pool->run(tasks, parts, [&](int64_t lo, int64_t hi) {
+    float* P = scratch(scratchA, kAttnRowBlock * std::max<int64_t>(S, 1));
     for (int64_t task = lo; task < hi; task++) {
       const int64_t b = task / H, h = task % H, kvh = h / group;
       const float* qh = q + (b * T * H + h) * Dh;
       const float* kh = k + b * s.kvBatchStride + kvh * Dh;
       const float* vh = v + b * s.kvBatchStride + kvh * Dh;
       float* oh = out + (b * T * H + h) * Dh;
-      float* P = scratch(scratchA, T * S);
-      sgemm(false, true, T, S, Dh, s.scale, qh, H * Dh, kh, Hkv * Dh, 0.0f, P, S);
-      maskedSoftmaxRows(s, b, P, lse + (b * H + h) * T, T, S);
-      sgemm(false, false, T, Dh, S, 1.0f, P, S, vh, Hkv * Dh, 0.0f, oh, H * Dh);
+      float* lh = lse + (b * H + h) * T;
+      for (int64_t r0 = 0; r0 < T; r0 += kAttnRowBlock) {
+        const int64_t r1 = std::min(T, r0 + kAttnRowBlock), nr = r1 - r0;
+        int64_t kLo, kHi;
+        blockSpan(s, b, r0, r1, &kLo, &kHi);
+        if (kHi <= kLo) {
+          for (int64_t t = r0; t < r1; t++) {
+            std::memset(oh + t * ldq, 0, sizeof(float) * Dh);
+            lh[t] = -std::numeric_limits<float>::infinity();
+          }
+          continue;
+        }
+        const int64_t w = kHi - kLo;
+        sgemm(false, true, nr, w, Dh, s.scale, qh + r0 * ldq, ldq, kh + kLo * ldk, ldk, 0.0f, P, w);
+        probabilities(s, b, r0, r1, kLo, w, P, nullptr, lh);
+        sgemm(false, false, nr, Dh, w, 1.0f, P, w, vh + kLo * ldk, ldk, 0.0f, oh + r0 * ldq, ldq);
+      }
     }
   });
   return info.Env().Undefined();
@@ -506,15 +548,22 @@ Napi::Value AttentionBackward(const Napi::CallbackInfo& info) {
   const float *q = F(info[3]), *k = F(info[4]), *v = F(info[5]), *o = F(info[6]), *lse = F(info[7]), *g = F(info[8]);
   float *dq = F(info[9]), *dk = F(info[10]), *dv = F(info[11]);
   const int64_t T = s.queryLen, S = s.keyLen, H = s.heads, Hkv = s.kvHeads, Dh = s.headDim, group = H / Hkv;
+  const int64_t ldq = H * Dh, ldk = Hkv * Dh;
   const int64_t tasks = s.batch * Hkv;
   const int parts = partsFor(tasks * group * T * S * Dh * 2, kGemmWorkPerThread / 4);
   pool->run(tasks, parts, [&](int64_t lo, int64_t hi) {
+    float* P = scratch(scratchA, kAttnRowBlock * std::max<int64_t>(S, 1));
+    float* dP = scratch(scratchB, kAttnRowBlock * std::max<int64_t>(S, 1));
     for (int64_t task = lo; task < hi; task++) {
       const int64_t b = task / Hkv, kvh = task % Hkv;
       const float* kh = k + b * s.kvBatchStride + kvh * Dh;
       const float* vh = v + b * s.kvBatchStride + kvh * Dh;
-      float* dkh = dk + b * S * Hkv * Dh + kvh * Dh;
-      float* dvh = dv + b * S * Hkv * Dh + kvh * Dh;
+      float* dkh = dk + b * S * ldk + kvh * Dh;
+      float* dvh = dv + b * S * ldk + kvh * Dh;
+      for (int64_t j = 0; j < S; j++) {
+        std::memset(dkh + j * ldk, 0, sizeof(float) * Dh);
+        std::memset(dvh + j * ldk, 0, sizeof(float) * Dh);
+      }
       for (int64_t gi = 0; gi < group; gi++) {
         const int64_t h = kvh * group + gi;
         const float* qh = q + (b * T * H + h) * Dh;
@@ -522,32 +571,28 @@ Napi::Value AttentionBackward(const Napi::CallbackInfo& info) {
         const float* gh = g + (b * T * H + h) * Dh;
         const float* lh = lse + (b * H + h) * T;
         float* dqh = dq + (b * T * H + h) * Dh;
-        float* P = scratch(scratchA, T * S);
-        float* dP = scratch(scratchB, T * S);
-        sgemm(false, true, T, S, Dh, s.scale, qh, H * Dh, kh, Hkv * Dh, 0.0f, P, S);
-        for (int64_t t = 0; t < T; t++) {
-          float* row = P + t * S;
-          int64_t l0, l1;
-          visible(s, b, t, &l0, &l1);
-          if (l1 <= l0) {
-            std::memset(row, 0, sizeof(float) * S);
+        for (int64_t r0 = 0; r0 < T; r0 += kAttnRowBlock) {
+          const int64_t r1 = std::min(T, r0 + kAttnRowBlock), nr = r1 - r0;
+          int64_t kLo, kHi;
+          blockSpan(s, b, r0, r1, &kLo, &kHi);
+          if (kHi <= kLo) {
+            for (int64_t t = r0; t < r1; t++) std::memset(dqh + t * ldq, 0, sizeof(float) * Dh);
             continue;
           }
-          K->expShift(row + l0, l1 - l0, 1.0f, lh[t]);
-          if (l0 > 0) std::memset(row, 0, sizeof(float) * l0);
-          if (l1 < S) std::memset(row + l1, 0, sizeof(float) * (S - l1));
+          const int64_t w = kHi - kLo;
+          sgemm(false, true, nr, w, Dh, s.scale, qh + r0 * ldq, ldq, kh + kLo * ldk, ldk, 0.0f, P, w);
+          probabilities(s, b, r0, r1, kLo, w, P, lh, nullptr);
+          sgemm(true, false, w, Dh, nr, 1.0f, P, w, gh + r0 * ldq, ldq, 1.0f, dvh + kLo * ldk, ldk);
+          sgemm(false, true, nr, w, Dh, 1.0f, gh + r0 * ldq, ldq, vh + kLo * ldk, ldk, 0.0f, dP, w);
+          for (int64_t t = r0; t < r1; t++) {
+            const float rd = K->dot(gh + t * ldq, oh + t * ldq, Dh);
+            float* pr = P + (t - r0) * w;
+            float* dr = dP + (t - r0) * w;
+            for (int64_t j = 0; j < w; j++) dr[j] = pr[j] * (dr[j] - rd) * s.scale;
+          }
+          sgemm(false, false, nr, Dh, w, 1.0f, dP, w, kh + kLo * ldk, ldk, 0.0f, dqh + r0 * ldq, ldq);
+          sgemm(true, false, w, Dh, nr, 1.0f, dP, w, qh + r0 * ldq, ldq, 1.0f, dkh + kLo * ldk, ldk);
         }
-        const float beta = gi == 0 ? 0.0f : 1.0f;
-        sgemm(true, false, S, Dh, T, 1.0f, P, S, gh, H * Dh, beta, dvh, Hkv * Dh);
-        sgemm(false, true, T, S, Dh, 1.0f, gh, H * Dh, vh, Hkv * Dh, 0.0f, dP, S);
-        for (int64_t t = 0; t < T; t++) {
-          const float rd = K->dot(gh + t * H * Dh, oh + t * H * Dh, Dh);
-          float* pr = P + t * S;
-          float* dr = dP + t * S;
-          for (int64_t j = 0; j < S; j++) dr[j] = pr[j] * (dr[j] - rd) * s.scale;
-        }
-        sgemm(false, false, T, Dh, S, 1.0f, dP, S, kh, Hkv * Dh, 0.0f, dqh, H * Dh);
-        sgemm(true, false, S, Dh, T, 1.0f, dP, S, qh, H * Dh, beta, dkh, Hkv * Dh);
       }
     }
   });

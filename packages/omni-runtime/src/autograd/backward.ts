@@ -88,7 +88,10 @@ function run(output: Tensor, seed: Tensor, retain: boolean): void {
           `backward: the tape through '${node.op}' was already freed (use retainGraph to run backward twice)`,
         );
       const results = node.backward(g);
+      // Every stored gradient must own its buffer (it is updated in place later). The first
+      // pass-through use of g takes g itself; later uses of the same buffer get copies.
       const inserted = new Set<Storage>();
+      let gTaken = false;
       for (let i = 0; i < node.inputs.length; i++) {
         const inp = node.inputs[i];
         let r = results[i] ?? null;
@@ -104,12 +107,12 @@ function run(output: Tensor, seed: Tensor, retain: boolean): void {
           if (r !== g) r.dispose();
           continue;
         }
-        // Each stored gradient must own its buffer (it is updated in place later).
-        if (r === g || inserted.has(r.storage)) r = copyOf(r);
+        if (inserted.has(r.storage)) r = copyOf(r);
+        else if (r === g) gTaken = true;
         inserted.add(r.storage);
         grads.set(inp, reshaped(r, inp.shape));
       }
-      g.dispose();
+      if (!gTaken) g.dispose();
       if (!retain) freeNode(t);
     }
   } finally {

@@ -31,3 +31,13 @@ export function record(
   out.node = node;
   out.requiresGrad = true;
 }
+
+/**
+ * The existing gradient buffer of a leaf (a parameter after its first backward), which an op's
+ * backward may accumulate into directly instead of returning a new tensor (it then returns null for
+ * that input). Saves an allocation and a pass over the gradient, and for an embedding table avoids a
+ * zero-filled [vocab, dim] temporary.
+ */
+export function accumulableGrad(t: Tensor | null | undefined): Tensor | null {
+  return t?.requiresGrad && t.node === null && t.grad && !t.grad.disposed ? t.grad : null;
+}

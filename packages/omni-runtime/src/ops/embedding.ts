@@ -1,4 +1,4 @@
-import { needsGrad, record } from '../autograd/record.js';
+import { accumulableGrad, needsGrad, record } from '../autograd/record.js';
 import { ShapeError } from '../errors.js';
 import { empty, emptyZeros } from '../tensor/create.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -20,8 +20,9 @@ export function embedding(weight: Tensor, ids: IndexInput, shape?: readonly numb
   k.embedding(weight.storage, t.storage, out.storage, t.size, dim);
   if (needsGrad(weight))
     record(out, 'embedding', [weight], [t], (g, [st]) => {
-      const dw = emptyZeros(weight.shape, weight.dtype, weight.device);
-      k.embeddingBackward(g.storage, st!.storage, dw.storage, st!.size, dim);
+      const acc = accumulableGrad(weight);
+      const dw = acc ? null : emptyZeros(weight.shape, weight.dtype, weight.device);
+      k.embeddingBackward(g.storage, st!.storage, (acc ?? dw!).storage, st!.size, dim);
       return [dw];
     });
   if (owned) t.dispose();

@@ -1,4 +1,4 @@
-import { needsGrad, record } from '../autograd/record.js';
+import { accumulableGrad, needsGrad, record } from '../autograd/record.js';
 import { ShapeError } from '../errors.js';
 import { empty } from '../tensor/create.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -157,8 +157,28 @@ export function linear(x: Tensor, w: Tensor, b?: Tensor | null): Tensor {
         k.gemm(false, false, rows, inF, outF, 1, g.storage, 0, 0, sw!.storage, 0, 0, 0, dx.storage, 0, 0, 1);
       }
       if (w.requiresGrad) {
-        dw = empty(w.shape, w.dtype, w.device);
-        k.gemm(true, false, outF, inF, rows, 1, g.storage, 0, 0, sx!.storage, 0, 0, 0, dw.storage, 0, 0, 1);
+        const acc = accumulableGrad(w);
+        if (!acc) dw = empty(w.shape, w.dtype, w.device);
+        const target = acc ?? dw!;
+        k.gemm(
+          true,
+          false,
+          outF,
+          inF,
+          rows,
+          1,
+          g.storage,
+          0,
+          0,
+          sx!.storage,
+          0,
+          0,
+          acc ? 1 : 0,
+          target.storage,
+          0,
+          0,
+          1,
+        );
       }
       if (b?.requiresGrad) {
         db = empty(b.shape, b.dtype, b.device);

@@ -1,4 +1,4 @@
-import { needsGrad, record } from '../autograd/record.js';
+import { accumulableGrad, needsGrad, record } from '../autograd/record.js';
 import { ShapeError } from '../errors.js';
 import { empty, emptyZeros } from '../tensor/create.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -27,14 +27,15 @@ export function rmsNorm(x: Tensor, weight: Tensor, eps = 1e-6): Tensor {
   if (needsGrad(x, weight))
     record(out, 'rmsNorm', [x, weight], [x, weight, rstd], (g, [sx, sw, sr]) => {
       const dx = empty(x.shape, x.dtype, x.device);
-      const dw = weight.requiresGrad ? emptyZeros(weight.shape, x.dtype, x.device) : null;
+      const accW = accumulableGrad(weight);
+      const dw = weight.requiresGrad && !accW ? emptyZeros(weight.shape, x.dtype, x.device) : null;
       k.rmsNormBackward(
         sx!.storage,
         sw!.storage,
         sr!.storage,
         g.storage,
         dx.storage,
-        dw?.storage ?? null,
+        (accW ?? dw)?.storage ?? null,
         rows,
         cols,
       );
@@ -66,8 +67,10 @@ export function layerNorm(x: Tensor, weight: Tensor | null, bias: Tensor | null,
     const saved = weight ? [x, mean, rstd, weight] : [x, mean, rstd];
     record(out, 'layerNorm', [x, weight, bias], saved, (g, [sx, sm, sr, sw]) => {
       const dx = empty(x.shape, x.dtype, x.device);
-      const dw = weight?.requiresGrad ? emptyZeros(weight.shape, x.dtype, x.device) : null;
-      const db = bias?.requiresGrad ? emptyZeros(bias.shape, x.dtype, x.device) : null;
+      const accW = accumulableGrad(weight);
+      const accB = accumulableGrad(bias);
+      const dw = weight?.requiresGrad && !accW ? emptyZeros(weight.shape, x.dtype, x.device) : null;
+      const db = bias?.requiresGrad && !accB ? emptyZeros(bias.shape, x.dtype, x.device) : null;
       k.layerNormBackward(
         sx!.storage,
         sw?.storage ?? null,
@@ -75,8 +78,8 @@ export function layerNorm(x: Tensor, weight: Tensor | null, bias: Tensor | null,
         sr!.storage,
         g.storage,
         dx.storage,
-        dw?.storage ?? null,
-        db?.storage ?? null,
+        (accW ?? dw)?.storage ?? null,
+        (accB ?? db)?.storage ?? null,
         rows,
         cols,
       );
