@@ -1,7 +1,7 @@
 /** The plain references: dynamic programming over words compared as strings. */
 
-/** Two-row DP: the edit count only. */
-export function dpWordDistance(a: readonly string[], b: readonly string[]): number {
+/** Two-row DP: the edit count only (tokens compared with ===; also the reference in the tests). */
+export function dpWordDistance<T>(a: readonly T[], b: readonly T[]): number {
   let prev = new Array<number>(b.length + 1);
   let cur = new Array<number>(b.length + 1);
   for (let j = 0; j <= b.length; j++) prev[j] = j;

@@ -1,18 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-/** Plain O(nm) Levenshtein over any sequences: the reference the fast paths are checked against. */
-export function dpDistance<T>(a: readonly T[], b: readonly T[]): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1), prev[j]! + 1, cur[j - 1]! + 1);
-    }
-    prev = cur;
-  }
-  return prev[b.length]!;
-}
+/** The plain DP the fast paths are checked against (the bench's baseline). */
+export { dpWordDistance as dpDistance } from '../bench/baseline.js';
 
 /** Labels of an ALR split from the shared annotation files (the real data, text only). */
 export function alrLabels(split: 'dev' | 'test'): (0 | 1)[] {

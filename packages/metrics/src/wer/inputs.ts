@@ -68,11 +68,20 @@ export function pairTexts(
       `${fn}: options.transform must be a function or { reference, hypothesis } functions`,
     );
   }
+  const checked = (f: TextTransform | undefined, side: string): TextTransform | undefined =>
+    f &&
+    ((text) => {
+      const out = f(text);
+      if (typeof out !== 'string') {
+        throw new MetricsInputError(`${fn}: the ${side} transform returned ${typeof out}, not a string`);
+      }
+      return out;
+    });
   return {
     references,
     hypotheses,
-    referenceTransform: typeof t === 'function' ? t : t?.reference,
-    hypothesisTransform: typeof t === 'function' ? t : t?.hypothesis,
+    referenceTransform: checked(typeof t === 'function' ? t : t?.reference, 'reference'),
+    hypothesisTransform: checked(typeof t === 'function' ? t : t?.hypothesis, 'hypothesis'),
   };
 }
 
