@@ -44,6 +44,13 @@ int partsFor(int64_t work, int64_t perThread) {
   return static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(p, pool->threads())));
 }
 
+// A GEMM's split into sub-GEMMs depends on its size only (never on the thread count): OpenBLAS may
+// pick different kernels for different sub-shapes, so a thread-dependent split would change the bits.
+constexpr int kGemmMaxParts = 4;
+int gemmParts(int64_t work) {
+  return static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(work / kGemmWorkPerThread, kGemmMaxParts)));
+}
+
 float* F(const Napi::Value& v) { return v.As<Napi::Float32Array>().Data(); }
 float* FN(const Napi::Value& v) { return v.IsNull() || v.IsUndefined() ? nullptr : F(v); }
 int32_t* I(const Napi::Value& v) { return v.As<Napi::Int32Array>().Data(); }
@@ -70,7 +77,7 @@ void sgemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, float alpha, const
 void gemmParallel(bool ta, bool tb, int64_t m, int64_t n, int64_t k, float alpha, const float* a, const float* b,
                   float beta, float* c) {
   const int64_t lda = ta ? m : k, ldb = tb ? k : n;
-  const int parts = partsFor(m * n * k, kGemmWorkPerThread);
+  const int parts = gemmParts(m * n * k);
   if (parts <= 1) {
     sgemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, n);
     return;

@@ -25,12 +25,14 @@ class ThreadPool {
     for (int i = 1; i < threads; i++) workers_.emplace_back([this] { loop(); });
   }
 
-  // Runs fn(lo, hi) over [0, total) in `parts` ranges (parts clamped to [1, total]).
+  // Runs fn(lo, hi) over [0, total) in `parts` fixed ranges (parts clamped to [1, total]); the ranges
+  // do not depend on the number of threads, so neither do results that depend on the split.
   void run(int64_t total, int parts, const std::function<void(int64_t, int64_t)>& fn) {
     if (total <= 0) return;
     if (parts > total) parts = static_cast<int>(total);
-    if (parts <= 1 || workers_.empty()) {
-      fn(0, total);
+    if (parts < 1) parts = 1;
+    if (parts == 1 || workers_.empty()) {
+      for (int p = 0; p < parts; p++) fn(total * p / parts, total * (p + 1) / parts);
       return;
     }
     job_ = &fn;

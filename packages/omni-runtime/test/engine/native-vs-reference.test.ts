@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { AttentionShape, BinaryOp, Kernels, UnaryOp } from '../../src/kernels/kernels.js';
 import { loadNativeKernels } from '../../src/kernels/native/load.js';
 import { referenceKernels as ref } from '../../src/kernels/reference/index.js';
+import { setNumThreads } from '../../src/kernels/registry.js';
 import { CpuStorage, type Storage } from '../../src/tensor/storage.js';
 
 const native = loadNativeKernels();
@@ -374,5 +375,59 @@ describe('native kernels agree with the reference kernels', () => {
           kk.attentionBackward(s, a!, b!, cc!, o!, l!, g!, dq!, dk!, dv!),
       );
     }
+  });
+
+  it('gives the same bits with 1 and 2 threads on sizes that are split across threads', () => {
+    const runAll = (threads: number) => {
+      setNumThreads(threads);
+      const r = new Rng(5);
+      const fill = (n: number) =>
+        new CpuStorage(
+          'float32',
+          Float32Array.from({ length: n }, () => r.normal()),
+        );
+      const outs: Float32Array[] = [];
+      const a = fill(600 * 200);
+      const b = fill(200 * 300);
+      const c = fill(600 * 300);
+      native!.gemm(false, true, 600, 300, 200, 1, a, 0, 0, b, 0, 0, 0, c, 0, 0, 1);
+      native!.gemm(true, false, 200, 200, 600, 1, a, 0, 0, a, 0, 0, 0, c, 0, 0, 1);
+      outs.push(data(c).slice());
+      const x = fill(1 << 17);
+      const y = fill(1 << 17);
+      native!.swiglu(x, y, c, 1 << 16);
+      native!.reduce('sum', x, y, 1, 512, 256, null);
+      outs.push(data(c).slice(0, 1 << 16), data(y).slice(0, 256));
+      const s: AttentionShape = {
+        batch: 4,
+        queryLen: 64,
+        keyLen: 64,
+        heads: 4,
+        kvHeads: 2,
+        headDim: 32,
+        kvBatchStride: 64 * 2 * 32,
+        queryOffset: 0,
+        scale: 0.2,
+        causal: true,
+        blockEnds: null,
+        keyStart: null,
+      };
+      const q = fill(4 * 64 * 4 * 32);
+      const k = fill(4 * 64 * 2 * 32);
+      const o = fill(4 * 64 * 4 * 32);
+      const l = fill(4 * 4 * 64);
+      native!.attention(s, q, k, 0, k, 0, o, l);
+      const dq = fill(q.size);
+      const dk = fill(k.size);
+      const dv = fill(k.size);
+      native!.attentionBackward(s, q, k, k, o, l, q, dq, dk, dv);
+      outs.push(data(o).slice(), data(dq).slice(), data(dk).slice(), data(dv).slice());
+      return outs;
+    };
+    const one = runAll(1);
+    const two = runAll(2);
+    two.forEach((arr, i) => {
+      expect(Buffer.from(arr.buffer).equals(Buffer.from(one[i]!.buffer)), `output ${i}`).toBe(true);
+    });
   });
 });
