@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MetricsInputError, parseAlrAnswer } from '../src/index.js';
+import { alrRecords } from './helpers.js';
 
 const inTags = (s: string) => `<think>reasoning</think><answer>${s}</answer>`;
 
@@ -23,6 +24,19 @@ describe('parseAlrAnswer', () => {
     expect(parseAlrAnswer('... Answer: not-entailed.')).toBe('not-entailed');
     expect(parseAlrAnswer('... Answer: entailed.')).toBe('entailed');
     expect(parseAlrAnswer(inTags('The conclusion is not entailed.'))).toBe('not-entailed');
+  });
+
+  it('audit B1 on the real references: every CoT final line reads as what it says (SoundMind: all entailed)', () => {
+    // Final lines per alr-dataset.md §5: dev 342 "not entailed" + 33 "not-entailed" / 231 "entailed";
+    // test 360 + 31 / 265.
+    for (const [split, negatives, positives] of [
+      ['dev', 375, 231],
+      ['test', 391, 265],
+    ] as const) {
+      const parsed = alrRecords(split).map((r) => parseAlrAnswer(r.answer));
+      expect(parsed.filter((p) => p === 'not-entailed').length, split).toBe(negatives);
+      expect(parsed.filter((p) => p === 'entailed').length, split).toBe(positives);
+    }
   });
 
   it('audit B3: truth phrasing without the verdict words is undecidable, never entailed', () => {
@@ -51,6 +65,8 @@ describe('parseAlrAnswer', () => {
       'The conclusion is not, therefore, entailed.',
       'The premises do not entail the conclusion',
       'Answer: not-entailed',
+      'It is not the case that the conclusion is entailed.',
+      'There is no logical entailment.',
     ]) {
       expect(parseAlrAnswer(inTags(s)), s).toBe('not-entailed');
     }

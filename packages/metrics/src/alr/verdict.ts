@@ -11,7 +11,9 @@ const BRIDGE = new Set([
   'was',
   'were',
   'logically',
+  'logical',
   'necessarily',
+  'necessary',
   'strictly',
   'actually',
   'really',
@@ -26,6 +28,7 @@ const BRIDGE = new Set([
 ]);
 const NEGATORS = new Set([
   'not',
+  'no',
   'never',
   'cannot',
   'cant',
@@ -44,7 +47,10 @@ function isNegator(word: string): boolean {
 
 /** Polarity of the verdict word at `k`, looking back for a negator across bridge words. */
 function negatedAt(words: readonly string[], k: number): boolean {
-  if (k > 0 && (words[k - 1] === 'no' || words[k - 1] === 'non')) return true;
+  if (k > 0 && words[k - 1] === 'non') return true;
+  // A sentential negation anywhere before the mention: "it is not the case that ... entailed".
+  const before = ` ${words.slice(0, k).join(' ')} `;
+  if (/ (?:not|never) the case that | it is false that /.test(before)) return true;
   for (let back = k - 1, bridged = 0; back >= 0 && bridged <= MAX_BRIDGE; back--, bridged++) {
     const w = words[back]!;
     if (isNegator(w)) return true;
