@@ -22,6 +22,34 @@ export {
   SpeechSynthesisError,
   VerlRecordError,
 } from './errors.js';
+export {
+  DEFAULT_LOGIC_FAMILIES,
+  DEFAULT_TERMS,
+  type LogicFamily,
+} from './logic/families.js';
+export {
+  type GenerateLogicOptions,
+  type GenerateLogicProblemsOptions,
+  generateLogicProblems,
+  generateLogicSplits,
+  type LogicProblem,
+  type LogicProblemMeta,
+  type LogicSplitSizes,
+  type LogicSplits,
+  logicProblemToAlrItem,
+  problemKey,
+  renderQuestion,
+} from './logic/generator.js';
+export {
+  CATEGORICAL_FORMS,
+  type CategoricalForm,
+  negateStatement,
+  renderStatement,
+  type Statement,
+} from './logic/statements.js';
+export { renderTrace, strongestStatements } from './logic/trace.js';
+export { entails, isConsistent, type SyllogismVerdict, solveSyllogism } from './logic/venn-solver.js';
+export { logicVocabulary, QUESTION_WORDS, splitLogicWords } from './logic/vocabulary.js';
 export { arrowToVerlRecords, verlRecordsToArrow } from './parquet/verl-arrow.js';
 export { readVerlParquet, type WriteVerlParquetOptions, writeVerlParquet } from './parquet/verl-parquet.js';
 export { VERL_SCHEMA } from './parquet/verl-schema.js';

@@ -16,18 +16,14 @@ import {
 } from '../src/index.js';
 import { ALR_DIR, tempDir, wavBytes } from './helpers.js';
 
+const duckdb = await DuckDBInstance.create(':memory:');
+afterAll(() => duckdb.closeSync());
+const duck = await duckdb.connect();
+
 /** Reads a Parquet file with DuckDB (an independent reader) into the shape of VerlRecord. */
 async function readWithDuckDb(path: string): Promise<VerlRecord[]> {
-  const instance = await DuckDBInstance.create(':memory:');
-  try {
-    const connection = await instance.connect();
-    const reader = await connection.runAndReadAll(
-      `select * from read_parquet('${path.replaceAll("'", "''")}')`,
-    );
-    return reader.getRowObjectsJS().map((row) => fromDuckDb(row) as VerlRecord);
-  } finally {
-    instance.closeSync();
-  }
+  const reader = await duck.runAndReadAll(`select * from read_parquet('${path.replaceAll("'", "''")}')`);
+  return reader.getRowObjectsJS().map((row) => fromDuckDb(row) as VerlRecord);
 }
 
 /** DuckDB gives bigint for BIGINT, Buffer for BLOB, and every struct field (null when absent). */
@@ -71,14 +67,10 @@ describe('verl Parquet', async () => {
       buildVerlRecords(withAudio.slice(0, 2), { variant: 'audio-text', split: 'test' }),
       path,
     );
-    const instance = await DuckDBInstance.create(':memory:');
-    const reader = await (await instance.connect()).runAndReadAll(
-      `describe select * from read_parquet('${path}')`,
-    );
+    const reader = await duck.runAndReadAll(`describe select * from read_parquet('${path}')`);
     const types = Object.fromEntries(
       reader.getRowObjectsJS().map((r) => [r['column_name'], r['column_type']]),
     );
-    instance.closeSync();
     expect(types).toEqual({
       data_source: 'VARCHAR',
       prompt: 'STRUCT("role" VARCHAR, "content" STRUCT("type" VARCHAR, "text" VARCHAR, audio VARCHAR)[])[]',
@@ -165,11 +157,7 @@ describe('verl Parquet', async () => {
       /absent\.parquet: cannot read Parquet file/,
     );
     const other = join(dir, 'other.parquet');
-    const instance = await DuckDBInstance.create(':memory:');
-    await (await instance.connect()).run(
-      `copy (select 'x' as data_source, 1 as prompt) to '${other}' (format parquet)`,
-    );
-    instance.closeSync();
+    await duck.run(`copy (select 'x' as data_source, 1 as prompt) to '${other}' (format parquet)`);
     await expect(readVerlParquet(other)).rejects.toThrow(VerlRecordError);
     await expect(readVerlParquet(other)).rejects.toThrow(
       /other\.parquet: column "prompt": expected list, got Int32/,
