@@ -26,17 +26,44 @@ const OP_NAMES: readonly AlignmentOp[] = ['equal', 'substitute', 'delete', 'inse
 /** rapidfuzz switches to Hirschberg when its bit matrix reaches this many bytes. */
 const HIRSCHBERG_BYTES = 1024 * 1024;
 
-/** One step per aligned position, in order; steps[k] is one of the op codes above. */
-class StepSink {
-  ops: number[] = [];
+/** Collects steps in order and merges runs of one operation into chunks as they arrive. */
+class ChunkSink {
+  readonly chunks: AlignmentChunk[] = [];
+  private op = -1;
+  private run = 0;
+  private i = 0;
+  private j = 0;
+
   push(op: number, count = 1): void {
-    for (let k = 0; k < count; k++) this.ops.push(op);
+    if (count === 0) return;
+    if (op !== this.op) this.close();
+    this.op = op;
+    this.run += count;
+  }
+
+  close(): AlignmentChunk[] {
+    if (this.run > 0) {
+      const di = this.op === INSERT ? 0 : this.run;
+      const dj = this.op === DELETE ? 0 : this.run;
+      this.chunks.push({
+        type: OP_NAMES[this.op]!,
+        refStart: this.i,
+        refEnd: this.i + di,
+        hypStart: this.j,
+        hypEnd: this.j + dj,
+      });
+      this.i += di;
+      this.j += dj;
+    }
+    this.run = 0;
+    return this.chunks;
   }
 }
 
 // DP storage reused across calls (backtrace runs to completion before the next one starts).
 let scratchLo = new Int32Array(64);
 let scratchD = new Int32Array(64 * 64);
+let scratchPath = new Uint8Array(128);
 
 /** A half-open window [start, end) of a token sequence; tokens are compared with ===. */
 interface Span<T> {
@@ -48,7 +75,7 @@ interface Span<T> {
 const span = <T>(seq: readonly T[], start: number, end: number): Span<T> => ({ seq, start, end });
 
 /** Edit steps turning the reference window `a` into the hypothesis window `b`. */
-function alignRange<T>(a: Span<T>, b: Span<T>, max: number, out: StepSink): void {
+function alignRange<T>(a: Span<T>, b: Span<T>, max: number, out: ChunkSink): void {
   // Matched prefix and suffix are never edited (rapidfuzz strips them before aligning).
   let i0 = a.start;
   let j0 = b.start;
@@ -85,7 +112,7 @@ function alignRange<T>(a: Span<T>, b: Span<T>, max: number, out: StepSink): void
  * backtrace only compares cells that could lie on one, so the band never changes the choice), then the
  * rapidfuzz backtrace.
  */
-function backtrace<T>(s1: Span<T>, s2: Span<T>, bound: number, out: StepSink): void {
+function backtrace<T>(s1: Span<T>, s2: Span<T>, bound: number, out: ChunkSink): void {
   const n1 = s1.end - s1.start;
   const n2 = s2.end - s2.start;
   if (n1 === 0 || n2 === 0) {
@@ -136,26 +163,29 @@ function backtrace<T>(s1: Span<T>, s2: Span<T>, bound: number, out: StepSink): v
       d[row + off] = Math.min(diag, up, left);
     }
   }
-  const rev: number[] = [];
+  // The path is found backwards; collect it reversed, then emit it forwards.
+  if (scratchPath.length < n1 + n2) scratchPath = new Uint8Array(2 * (n1 + n2));
+  const rev = scratchPath;
+  let steps = 0;
   let i = n1;
   let j = n2;
   while (i > 0 && j > 0) {
     const here = at(i, j);
     if (here === at(i - 1, j) + 1) {
-      rev.push(DELETE);
+      rev[steps++] = DELETE;
       i--;
     } else if (j >= 2 && at(i, j - 1) === at(i - 1, j - 1) - 1) {
-      rev.push(INSERT);
+      rev[steps++] = INSERT;
       j--;
     } else {
-      rev.push(x[xo + i] === y[yo + j] ? EQUAL : SUBSTITUTE);
+      rev[steps++] = x[xo + i] === y[yo + j] ? EQUAL : SUBSTITUTE;
       i--;
       j--;
     }
   }
   out.push(DELETE, i);
   out.push(INSERT, j);
-  for (let k = rev.length - 1; k >= 0; k--) out.push(rev[k]!);
+  for (let k = steps - 1; k >= 0; k--) out.push(rev[k]!);
 }
 
 /**
@@ -208,24 +238,7 @@ function hirschbergSplit<T>(s1: Span<T>, s2: Span<T>) {
 
 /** Alignment chunks of two token sequences (jiwer's AlignmentChunk list for one sentence pair). */
 export function alignTokens<T>(ref: readonly T[], hyp: readonly T[]): AlignmentChunk[] {
-  const sink = new StepSink();
+  const sink = new ChunkSink();
   alignRange(span(ref, 0, ref.length), span(hyp, 0, hyp.length), Math.max(ref.length, hyp.length), sink);
-  const chunks: AlignmentChunk[] = [];
-  let i = 0;
-  let j = 0;
-  const ops = sink.ops;
-  for (let k = 0; k < ops.length; ) {
-    const op = ops[k]!;
-    let run = 0;
-    while (k < ops.length && ops[k] === op) {
-      run++;
-      k++;
-    }
-    const di = op === INSERT ? 0 : run;
-    const dj = op === DELETE ? 0 : run;
-    chunks.push({ type: OP_NAMES[op]!, refStart: i, refEnd: i + di, hypStart: j, hypEnd: j + dj });
-    i += di;
-    j += dj;
-  }
-  return chunks;
+  return sink.close();
 }
