@@ -1,7 +1,7 @@
 import { EmptyBatchError, InvalidOptionError, UnknownModeError } from '../errors.js';
 import { LOSS_AGG_MODES, type LossAggMode, type VerlVariant } from '../names.js';
 import { MASK_EPS } from '../stats/masked.js';
-import { assertMask, assertShape, type Matrix } from '../tensor/matrix.js';
+import { assertMask, assertShape, type Matrix, zerosLike } from '../tensor/matrix.js';
 
 /**
  * The global normalisers of current verl (spec §5). Pass the mini-batch's totals when a mini-batch is split
@@ -28,10 +28,10 @@ export interface AggLossResult {
 }
 
 /**
- * Per-position weights W with loss = Σ W·ℓ (every mode is linear in ℓ). Masked positions get weight 0 and
- * are never read, so padding may hold anything.
+ * Per-row scales a_i with loss = Σ_i a_i Σ_t m[i, t]·ℓ[i, t]: every mode is linear in ℓ and weights a row's
+ * tokens by its mask. Masked positions get weight 0 and are never read, so padding may hold anything.
  */
-export function aggWeights(mask: Matrix, mode: LossAggMode, options: AggLossOptions = {}): Float64Array {
+export function aggRowScales(mask: Matrix, mode: LossAggMode, options: AggLossOptions = {}): Float64Array {
   const variant = options.variant ?? 'current';
   if (
     !(LOSS_AGG_MODES as readonly string[]).includes(mode) ||
@@ -42,7 +42,6 @@ export function aggWeights(mask: Matrix, mode: LossAggMode, options: AggLossOpti
   }
   const dp = checkPositive(options.dpSize ?? 1, 'dpSize', true);
   const { rows, cols } = mask;
-  const w = new Float64Array(rows * cols);
   const m = mask.data;
   const tok = new Float64Array(rows);
   let total = 0;
@@ -54,17 +53,7 @@ export function aggWeights(mask: Matrix, mode: LossAggMode, options: AggLossOpti
     total += s;
     if (s > 0) nonEmpty++;
   }
-  const fill = (rowScale: (i: number) => number) => {
-    for (let i = 0; i < rows; i++) {
-      const a = rowScale(i);
-      if (a === 0) continue;
-      for (let k = i * cols; k < (i + 1) * cols; k++) {
-        const mk = m[k] as number;
-        if (mk !== 0) w[k] = mk * a;
-      }
-    }
-    return w;
-  };
+  const scales = (rowScale: (i: number) => number) => Float64Array.from(tok, (_, i) => rowScale(i));
   const scaleFactor = () => {
     const c = checkPositive(options.lossScaleFactor ?? cols, 'lossScaleFactor');
     if (c === 0)
@@ -76,9 +65,9 @@ export function aggWeights(mask: Matrix, mode: LossAggMode, options: AggLossOpti
   };
 
   if (variant === 'soundmind') {
-    if (mode === 'token-mean') return fill(() => 1 / (total + MASK_EPS));
+    if (mode === 'token-mean') return scales(() => 1 / (total + MASK_EPS));
     if (rows === 0) throw new EmptyBatchError(`loss_agg_mode ${mode} (soundmind): the batch has no rows`);
-    if (mode === 'seq-mean-token-sum') return fill(() => 1 / rows);
+    if (mode === 'seq-mean-token-sum') return scales(() => 1 / rows);
     if (mode === 'seq-mean-token-mean') {
       const empty = tok.indexOf(0);
       if (empty >= 0) {
@@ -86,13 +75,14 @@ export function aggWeights(mask: Matrix, mode: LossAggMode, options: AggLossOpti
           `loss_agg_mode seq-mean-token-mean (soundmind): row ${empty} has no valid token; verl 0.3 returns NaN here`,
         );
       }
-      return fill((i) => 1 / (tok[i] as number) / rows);
+      return scales((i) => 1 / (tok[i] as number) / rows);
     }
-    return fill(() => 1 / scaleFactor());
+    const c = scaleFactor();
+    return scales(() => 1 / c);
   }
 
-  if (mode === 'token-mean' || mode === 'token-sum') {
-    if (mode === 'token-sum') return fill(() => dp);
+  if (mode === 'token-sum') return scales(() => dp);
+  if (mode === 'token-mean') {
     if (options.batchNumTokens === undefined && dp > 1 && variant === 'current') {
       throw new InvalidOptionError(
         'batchNumTokens',
@@ -106,9 +96,12 @@ export function aggWeights(mask: Matrix, mode: LossAggMode, options: AggLossOpti
         'loss_agg_mode token-mean: the mask has no valid token (verl returns 0/0 = NaN)',
       );
     }
-    return fill(() => dp / n);
+    return scales(() => dp / n);
   }
-  if (mode === 'seq-mean-token-sum-norm' && variant === 'jan2026') return fill(() => 1 / scaleFactor());
+  if (mode === 'seq-mean-token-sum-norm' && variant === 'jan2026') {
+    const c = scaleFactor();
+    return scales(() => 1 / c);
+  }
   if (options.globalBatchSize === undefined && dp > 1 && variant === 'current') {
     throw new InvalidOptionError('globalBatchSize', `${mode} with dpSize > 1 needs the global batch size`);
   }
@@ -121,7 +114,7 @@ export function aggWeights(mask: Matrix, mode: LossAggMode, options: AggLossOpti
   }
   const norm = mode === 'seq-mean-token-sum-norm' ? scaleFactor() : 1;
   const tokMean = mode === 'seq-mean-token-mean';
-  return fill((i) => {
+  return scales((i) => {
     const t = tok[i] as number;
     if (!(t > 0)) return 0;
     return ((tokMean ? 1 / (t + MASK_EPS) : 1) * dp) / g / norm;
@@ -140,23 +133,22 @@ export function aggLoss(
 ): AggLossResult {
   assertMask(mask, 'mask');
   assertShape(values, mask.rows, mask.cols, 'values', 'mask');
-  const w = aggWeights(mask, mode, options);
-  const grad = {
-    data: values.data instanceof Float32Array ? Float32Array.from(w) : w,
-    rows: mask.rows,
-    cols: mask.cols,
-  };
-  return { loss: weightedSum(w, values.data), grad };
-}
-
-/** Σ w·x over positions with w != 0. */
-export function weightedSum(w: Float64Array, x: ArrayLike<number>): number {
-  let s = 0;
-  for (let k = 0; k < w.length; k++) {
-    const wk = w[k] as number;
-    if (wk !== 0) s += wk * (x[k] as number);
+  const scale = aggRowScales(mask, mode, options);
+  const grad = zerosLike(values);
+  const { cols } = mask;
+  let loss = 0;
+  for (let i = 0; i < mask.rows; i++) {
+    const a = scale[i] as number;
+    if (a === 0) continue;
+    for (let k = i * cols; k < (i + 1) * cols; k++) {
+      const m = mask.data[k] as number;
+      if (m === 0) continue;
+      const w = a * m;
+      loss += w * (values.data[k] as number);
+      grad.data[k] = w;
+    }
   }
-  return s;
+  return { loss, grad };
 }
 
 function checkPositive(v: number, name: string, integer = false): number {

@@ -6,7 +6,7 @@ import {
   type Matrix,
   zerosLike,
 } from '../tensor/matrix.js';
-import { type AggLossOptions, aggWeights, weightedSum } from './agg-loss.js';
+import { type AggLossOptions, aggRowScales } from './agg-loss.js';
 import { klPenalty } from './kl-penalty.js';
 
 /** Inputs of {@link computeKlLoss}. */
@@ -33,11 +33,19 @@ export function computeKlLoss(input: KlLossInput): { loss: number; gradLogProb: 
     assertFiniteWhereMasked(refLogProb, m, 'refLogProb');
   }
   const { kl, gradLogProb: dk } = klPenalty(input.klLossType ?? 'low_var_kl', logProb, refLogProb, input);
-  const w = aggWeights(m, input.lossAggMode ?? 'token-mean', input);
+  const scale = aggRowScales(m, input.lossAggMode ?? 'token-mean', input);
   const grad = zerosLike(logProb);
-  for (let k = 0; k < w.length; k++) {
-    const wk = w[k] as number;
-    if (wk !== 0) grad.data[k] = wk * (dk.data[k] as number);
+  let loss = 0;
+  for (let i = 0; i < m.rows; i++) {
+    const a = scale[i] as number;
+    if (a === 0) continue;
+    for (let k = i * m.cols; k < (i + 1) * m.cols; k++) {
+      const mk = m.data[k] as number;
+      if (mk === 0) continue;
+      const w = a * mk;
+      loss += w * (kl.data[k] as number);
+      grad.data[k] = w * (dk.data[k] as number);
+    }
   }
-  return { loss: weightedSum(w, kl.data), gradLogProb: grad };
+  return { loss, gradLogProb: grad };
 }

@@ -1,23 +1,21 @@
 import { InvalidOptionError } from '../../errors.js';
-import type { LossContext, TokenLoss } from './types.js';
-import { maxGradA } from './types.js';
+import { type LossContext, type TokenLoss, tokenWeight } from './types.js';
 
 /**
  * Clip-Cov (spec §4.7): PPO clip (log-ratio not clamped), plus a random subset of at most
  * max(⌊ratio·Σm⌋, 1) unclipped tokens whose covariance (A − Ā)(logp − l̄ogp) lies in (lb, ub) is detached.
  */
 export function clipCovLoss(ctx: LossContext): TokenLoss {
-  const { old, lp, adv, mask, clipLow, clipHigh, input } = ctx;
+  const { old, lp, adv, mask, rows, cols, scale, grad, input } = ctx;
   const ratio = input.clipCovRatio ?? 0.0002;
   const lb = input.clipCovLb ?? 1;
   const ub = input.clipCovUb ?? 5;
-  const n = mask.length;
-  const lo = 1 - clipLow;
-  const hi = 1 + clipHigh;
+  const lo = 1 - ctx.clipLow;
+  const hi = 1 + ctx.clipHigh;
   let sumA = 0;
   let sumLp = 0;
   let total = 0;
-  for (let k = 0; k < n; k++) {
+  for (let k = 0; k < mask.length; k++) {
     const m = mask[k] as number;
     if (m === 0) continue;
     sumA += (adv[k] as number) * m;
@@ -26,25 +24,34 @@ export function clipCovLoss(ctx: LossContext): TokenLoss {
   }
   const meanA = sumA / (total + 1e-8);
   const meanLp = sumLp / (total + 1e-8);
-  const loss = new Float64Array(n);
-  const grad = new Float64Array(n);
-  const candidates: number[] = [];
+  const candidates: { k: number; contribution: number }[] = [];
+  let loss = 0;
   let kl = 0;
-  for (let k = 0; k < n; k++) {
-    const m = mask[k] as number;
-    if (m === 0) continue;
-    const a = adv[k] as number;
-    const d = (lp[k] as number) - (old[k] as number);
-    const r = Math.exp(d);
-    const l1 = -a * r;
-    const l2 = -a * (r < lo ? lo : Math.min(r, hi));
-    const g1 = maxGradA(l1, l2);
-    loss[k] = Math.max(l1, l2);
-    grad[k] = (g1 * -a + (1 - g1) * (r >= lo && r <= hi ? -a : 0)) * r;
-    kl -= d * m;
-    if (m > 0 && !(l2 > l1)) {
-      const cov = (a - meanA) * ((lp[k] as number) - meanLp);
-      if (cov > lb && cov < ub) candidates.push(k);
+  for (let i = 0; i < rows; i++) {
+    const s = scale[i] as number;
+    for (let k = i * cols, end = k + cols; k < end; k++) {
+      const m = mask[k] as number;
+      if (m === 0) continue;
+      const a = adv[k] as number;
+      const d = (lp[k] as number) - (old[k] as number);
+      const r = Math.exp(d);
+      const rc = Math.min(Math.max(r, lo), hi);
+      const l1 = -a * r;
+      const l2 = -a * rc;
+      let value = l1;
+      let dl = -a;
+      if (l2 > l1) {
+        value = l2;
+        dl = rc === r ? -a : 0;
+      } else if (!(l1 > l2)) dl = rc === r ? -a : -0.5 * a;
+      const w = tokenWeight(ctx, s, m, k);
+      loss += w * value;
+      grad[k] = w * dl * r;
+      kl -= d * m;
+      if (m > 0 && !(l2 > l1)) {
+        const cov = (a - meanA) * ((lp[k] as number) - meanLp);
+        if (cov > lb && cov < ub) candidates.push({ k, contribution: w * value });
+      }
     }
   }
   const clipNum = Math.max(Math.floor(ratio * total), 1);
@@ -59,10 +66,10 @@ export function clipCovLoss(ctx: LossContext): TokenLoss {
     chosen = input.rng.shuffle(candidates.slice()).slice(0, clipNum);
   }
   let zeroed = 0;
-  for (const k of chosen) {
-    loss[k] = 0;
-    grad[k] = 0;
-    zeroed += mask[k] as number;
+  for (const c of chosen) {
+    loss -= c.contribution;
+    grad[c.k] = 0;
+    zeroed += mask[c.k] as number;
   }
-  return { loss, grad, metrics: { pgClipfrac: zeroed / ctx.metricDen, ppoKl: kl / ctx.metricDen } };
+  return { loss, metrics: { pgClipfrac: zeroed / ctx.metricDen, ppoKl: kl / ctx.metricDen } };
 }

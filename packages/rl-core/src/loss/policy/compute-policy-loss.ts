@@ -1,14 +1,8 @@
-import { InvalidOptionError, UnknownModeError } from '../../errors.js';
-import { POLICY_LOSS_MODES, type PolicyLossMode } from '../../names.js';
+import { InvalidOptionError, NonFiniteInputError, UnknownModeError } from '../../errors.js';
+import { type LossAggMode, POLICY_LOSS_MODES, type PolicyLossMode } from '../../names.js';
 import { MASK_EPS } from '../../stats/masked.js';
-import {
-  assertFiniteWhereMasked,
-  assertMask,
-  assertShape,
-  type Matrix,
-  zerosLike,
-} from '../../tensor/matrix.js';
-import { aggWeights } from '../agg-loss.js';
+import { assertFiniteWhereMasked, assertShape, type Matrix, zerosLike } from '../../tensor/matrix.js';
+import { aggRowScales } from '../agg-loss.js';
 import { cispoLoss } from './cispo.js';
 import { clipCovLoss } from './clip-cov.js';
 import { dppoLoss } from './dppo.js';
@@ -20,6 +14,12 @@ import { klCovLoss } from './kl-cov.js';
 import { sapoLoss } from './sapo.js';
 import type { LossContext, PolicyLossInput, PolicyLossOutput, TokenLoss } from './types.js';
 import { vanillaLoss } from './vanilla.js';
+
+/** Losses that aggregate with a fixed mode whatever loss_agg_mode says. */
+const FORCED_AGG: Partial<Record<PolicyLossMode, LossAggMode>> = {
+  gspo: 'seq-mean-token-mean',
+  sapo: 'seq-mean-token-mean',
+};
 
 const TOKEN_LOSSES: Record<Exclude<PolicyLossMode, 'geo_mean'>, (ctx: LossContext) => TokenLoss> = {
   vanilla: (ctx) => vanillaLoss(ctx, (ctx.input.variant ?? 'current') !== 'soundmind'),
@@ -54,45 +54,83 @@ export function computePolicyLoss(mode: PolicyLossMode, input: PolicyLossInput):
     throw new UnknownModeError(`policy loss mode (verl ${variant})`, String(mode), known);
   }
   const { responseMask: m, logProb, oldLogProb, advantages } = input;
-  assertMask(m);
+  assertShape(m, m.rows, m.cols, 'responseMask');
   assertShape(logProb, m.rows, m.cols, 'logProb');
   assertShape(oldLogProb, m.rows, m.cols, 'oldLogProb');
   assertShape(advantages, m.rows, m.cols, 'advantages');
   if (input.rolloutIsWeights) assertShape(input.rolloutIsWeights, m.rows, m.cols, 'rolloutIsWeights');
-  if ((input.nonFinite ?? 'error') === 'error') {
-    assertFiniteWhereMasked(logProb, m, 'logProb');
-    assertFiniteWhereMasked(oldLogProb, m, 'oldLogProb');
-    assertFiniteWhereMasked(advantages, m, 'advantages');
-    if (input.rolloutIsWeights) assertFiniteWhereMasked(input.rolloutIsWeights, m, 'rolloutIsWeights');
-  }
-  const ctx = context(input);
+  const total = validate(input);
   const grad = zerosLike(logProb);
-  if (mode === 'geo_mean') {
-    if (input.rolloutIsWeights) {
-      throw new InvalidOptionError(
-        'rolloutIsWeights',
-        'geo_mean applies them per sequence; not supported here',
-      );
-    }
-    const out = geoMeanLoss(ctx);
-    grad.data.set(out.grad);
-    return { loss: out.loss, gradLogProb: grad, metrics: out.metrics };
+  if (mode === 'geo_mean' && input.rolloutIsWeights) {
+    throw new InvalidOptionError(
+      'rolloutIsWeights',
+      'geo_mean applies them per sequence; not supported here',
+    );
   }
-  const token = TOKEN_LOSSES[mode](ctx);
-  const w = aggWeights(m, token.aggMode ?? input.lossAggMode ?? 'token-mean', input);
-  const is = input.rolloutIsWeights?.data;
-  let loss = 0;
-  for (let k = 0; k < w.length; k++) {
-    let wk = w[k] as number;
-    if (wk === 0) continue;
-    if (is) wk *= is[k] as number;
-    loss += wk * (token.loss[k] as number);
-    grad.data[k] = wk * (token.grad[k] as number);
-  }
-  return { loss, gradLogProb: grad, metrics: token.metrics };
+  const aggMode = FORCED_AGG[mode] ?? input.lossAggMode ?? 'token-mean';
+  const scale = mode === 'geo_mean' ? new Float64Array(0) : aggRowScales(m, aggMode, input);
+  const ctx = context(input, total, scale, grad);
+  const out = mode === 'geo_mean' ? geoMeanLoss(ctx) : TOKEN_LOSSES[mode](ctx);
+  return { loss: out.loss, gradLogProb: grad, metrics: out.metrics };
 }
 
-function context(input: PolicyLossInput): LossContext {
+/**
+ * One pass over the inputs: the mask must hold finite weights >= 0, and (unless nonFinite = 'propagate')
+ * the tensors must be finite wherever the mask keeps a position. Returns Σ mask.
+ */
+function validate(input: PolicyLossInput): number {
+  const m = input.responseMask.data;
+  const tensors: [string, ArrayLike<number>][] = [
+    ['logProb', input.logProb.data],
+    ['oldLogProb', input.oldLogProb.data],
+    ['advantages', input.advantages.data],
+  ];
+  if (input.rolloutIsWeights) tensors.push(['rolloutIsWeights', input.rolloutIsWeights.data]);
+  const check = (input.nonFinite ?? 'error') === 'error';
+  const [lp, old, adv] = tensors.map((t) => t[1]) as [
+    ArrayLike<number>,
+    ArrayLike<number>,
+    ArrayLike<number>,
+  ];
+  const cols = input.responseMask.cols;
+  let total = 0;
+  for (let k = 0; k < m.length; k++) {
+    const w = m[k] as number;
+    if (w === 0) continue;
+    if (!(w > 0 && w < Number.POSITIVE_INFINITY)) {
+      throw new NonFiniteInputError(
+        'responseMask',
+        Math.floor(k / cols),
+        k % cols,
+        w,
+        '; masks hold 0/1 (or finite weights >= 0)',
+      );
+    }
+    total += w;
+    // x − x is 0 for finite x and NaN otherwise: one test for the three tensors
+    if (
+      check &&
+      Number.isNaN(
+        (lp[k] as number) -
+          (lp[k] as number) +
+          (old[k] as number) -
+          (old[k] as number) +
+          (adv[k] as number) -
+          (adv[k] as number),
+      )
+    ) {
+      for (const [name, d] of tensors) {
+        const v = d[k] as number;
+        if (!Number.isFinite(v)) throw new NonFiniteInputError(name, Math.floor(k / cols), k % cols, v);
+      }
+    }
+  }
+  if (check && input.rolloutIsWeights)
+    assertFiniteWhereMasked(input.rolloutIsWeights, input.responseMask, 'rolloutIsWeights');
+  return total;
+}
+
+function context(input: PolicyLossInput, maskTotal: number, scale: Float64Array, grad: Matrix): LossContext {
   const clipRatio = input.clipRatio ?? 0.2;
   const clipLow = input.clipRatioLow ?? clipRatio;
   const clipHigh = input.clipRatioHigh ?? clipRatio;
@@ -108,8 +146,6 @@ function context(input: PolicyLossInput): LossContext {
   if (!(clipC > 1))
     throw new InvalidOptionError('clipRatioC', `the dual-clip bound must be > 1, got ${clipC}`);
   const m: Matrix = input.responseMask;
-  let total = 0;
-  for (let k = 0; k < m.data.length; k++) total += m.data[k] as number;
   return {
     input,
     old: input.oldLogProb.data,
@@ -118,9 +154,12 @@ function context(input: PolicyLossInput): LossContext {
     mask: m.data,
     rows: m.rows,
     cols: m.cols,
-    metricDen: total + MASK_EPS,
+    metricDen: maskTotal + MASK_EPS,
     clipLow,
     clipHigh,
     clipC,
+    scale,
+    isWeights: input.rolloutIsWeights?.data,
+    grad: grad.data,
   };
 }

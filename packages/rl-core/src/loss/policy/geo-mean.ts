@@ -1,20 +1,15 @@
 import { EmptyBatchError } from '../../errors.js';
-import type { LossContext, PolicyLossMetrics } from './types.js';
+import type { LossContext, TokenLoss } from './types.js';
 
 /**
  * GMPO / geo_mean (spec §4.6): per row, ratio_i = exp(mean_t of the sign-aware clipped log-ratio) and
  * Ā_i = mean_t A; loss = mean_i(−Ā_i·ratio_i) over all rows. ε bounds the log-ratio here. This loss is not
  * per-token and ignores loss_agg_mode and the global normalisers, as verl does.
  */
-export function geoMeanLoss(ctx: LossContext): {
-  loss: number;
-  grad: Float64Array;
-  metrics: PolicyLossMetrics;
-} {
-  const { old, lp, adv, mask, rows, cols, clipLow, clipHigh } = ctx;
+export function geoMeanLoss(ctx: LossContext): TokenLoss {
+  const { old, lp, adv, mask, rows, cols, clipLow, clipHigh, grad } = ctx;
   if (rows === 0)
     throw new EmptyBatchError('geo_mean: the batch has no rows (verl returns the mean of nothing, NaN)');
-  const grad = new Float64Array(rows * cols);
   const dMin = new Float64Array(cols);
   const dGrad = new Float64Array(cols);
   let loss = 0;
@@ -60,7 +55,6 @@ export function geoMeanLoss(ctx: LossContext): {
   }
   return {
     loss: loss / rows,
-    grad,
     metrics: {
       pgClipfrac: clipPos / ctx.metricDen,
       ppoKl: kl / ctx.metricDen,

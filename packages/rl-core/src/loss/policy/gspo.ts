@@ -1,17 +1,15 @@
-import type { LossContext, TokenLoss } from './types.js';
-import { maxGradA } from './types.js';
+import { type LossContext, type TokenLoss, tokenWeight } from './types.js';
 
 /**
  * GSPO (spec §4.2): every token of row i uses the sequence ratio r_i = exp(min(s̄_i, 10)), s̄_i the mean
  * log-ratio over the row (not clamped), with the gradient of logp − sg(logp) + sg(s̄_i); no dual clip;
- * aggregation is always seq-mean-token-mean.
+ * aggregation is always seq-mean-token-mean (the caller's scale).
  */
 export function gspoLoss(ctx: LossContext): TokenLoss {
-  const { old, lp, adv, mask, rows, cols, clipLow, clipHigh } = ctx;
-  const loss = new Float64Array(rows * cols);
-  const grad = new Float64Array(rows * cols);
-  const lo = 1 - clipLow;
-  const hi = 1 + clipHigh;
+  const { old, lp, adv, mask, rows, cols, scale, grad } = ctx;
+  const lo = 1 - ctx.clipLow;
+  const hi = 1 + ctx.clipHigh;
+  let loss = 0;
   let clipped = 0;
   let kl = 0;
   for (let i = 0; i < rows; i++) {
@@ -23,27 +21,29 @@ export function gspoLoss(ctx: LossContext): TokenLoss {
       len += m;
     }
     const sBar = sum / Math.max(len, 1);
-    const pass = sBar <= 10;
+    const pass = sBar <= 10 ? 1 : 0;
     const r = Math.exp(pass ? sBar : 10);
-    const rc = r < lo ? lo : Math.min(r, hi);
-    const rPass = r >= lo && r <= hi;
+    const rc = Math.min(Math.max(r, lo), hi);
+    const s = scale[i] as number;
     for (let k = i * cols; k < (i + 1) * cols; k++) {
       const m = mask[k] as number;
       if (m === 0) continue;
       const a = adv[k] as number;
       const l1 = -a * r;
       const l2 = -a * rc;
-      const g1 = maxGradA(l1, l2);
-      loss[k] = Math.max(l1, l2);
-      grad[k] = pass ? (g1 * -a + (1 - g1) * (rPass ? -a : 0)) * r : 0;
-      if (l2 > l1) clipped += m;
+      let value = l1;
+      let dl = -a;
+      if (l2 > l1) {
+        value = l2;
+        dl = rc === r ? -a : 0;
+        clipped += m;
+      } else if (!(l1 > l2)) dl = rc === r ? -a : -0.5 * a;
+      const w = tokenWeight(ctx, s, m, k);
+      loss += w * value;
+      grad[k] = w * pass * dl * r;
       kl -= ((lp[k] as number) - (old[k] as number)) * m;
     }
   }
-  return {
-    loss,
-    grad,
-    metrics: { pgClipfrac: clipped / ctx.metricDen, ppoKl: kl / ctx.metricDen, pgClipfracLower: 0 },
-    aggMode: 'seq-mean-token-mean',
-  };
+  const den = ctx.metricDen;
+  return { loss, metrics: { pgClipfrac: clipped / den, ppoKl: kl / den, pgClipfracLower: 0 } };
 }

@@ -1,5 +1,5 @@
 import { EmptyBatchError } from '../../errors.js';
-import type { LossContext, TokenLoss } from './types.js';
+import { type LossContext, type TokenLoss, tokenWeight } from './types.js';
 
 /**
  * KL-Cov (spec §4.8): ℓ = −A·r (log-ratio not clamped), plus ppo_kl_coef·|logp − old| on the top
@@ -7,14 +7,13 @@ import type { LossContext, TokenLoss } from './types.js';
  * Ties in the covariance go to the earlier token in row-major order.
  */
 export function klCovLoss(ctx: LossContext): TokenLoss {
-  const { old, lp, adv, mask, input } = ctx;
+  const { old, lp, adv, mask, rows, cols, scale, grad, input } = ctx;
   const ratio = input.klCovRatio ?? 0.0002;
   const coef = input.ppoKlCoef ?? 0.1;
-  const n = mask.length;
   const valid: number[] = [];
   let sumA = 0;
   let sumLp = 0;
-  for (let k = 0; k < n; k++) {
+  for (let k = 0; k < mask.length; k++) {
     if ((mask[k] as number) > 0) {
       valid.push(k);
       sumA += adv[k] as number;
@@ -28,27 +27,31 @@ export function klCovLoss(ctx: LossContext): TokenLoss {
   valid.forEach((k, j) => {
     cov[j] = ((adv[k] as number) - meanA) * ((lp[k] as number) - meanLp);
   });
-  const selected = topK(cov, Math.max(1, Math.floor(valid.length * ratio)));
-  const loss = new Float64Array(n);
-  const grad = new Float64Array(n);
+  const selected = new Uint8Array(mask.length);
+  for (const j of topK(cov, Math.max(1, Math.floor(valid.length * ratio)))) selected[valid[j] as number] = 1;
+  let loss = 0;
   let absKl = 0;
-  for (let k = 0; k < n; k++) {
-    const m = mask[k] as number;
-    if (m === 0) continue;
-    const a = adv[k] as number;
-    const d = (lp[k] as number) - (old[k] as number);
-    const r = Math.exp(d);
-    loss[k] = -a * r;
-    grad[k] = -a * r;
-    absKl += Math.abs(d) * m;
+  for (let i = 0; i < rows; i++) {
+    const s = scale[i] as number;
+    for (let k = i * cols, end = k + cols; k < end; k++) {
+      const m = mask[k] as number;
+      if (m === 0) continue;
+      const a = adv[k] as number;
+      const d = (lp[k] as number) - (old[k] as number);
+      const r = Math.exp(d);
+      let value = -a * r;
+      let dl = -a * r;
+      if (selected[k]) {
+        value += coef * Math.abs(d);
+        dl += coef * (d > 0 ? 1 : d < 0 ? -1 : 0);
+      }
+      const w = tokenWeight(ctx, s, m, k);
+      loss += w * value;
+      grad[k] = w * dl;
+      absKl += Math.abs(d) * m;
+    }
   }
-  for (const j of selected) {
-    const k = valid[j] as number;
-    const d = (lp[k] as number) - (old[k] as number);
-    loss[k] = (loss[k] as number) + coef * Math.abs(d);
-    grad[k] = (grad[k] as number) + coef * (d > 0 ? 1 : d < 0 ? -1 : 0);
-  }
-  return { loss, grad, metrics: { ppoKl: absKl / ctx.metricDen } };
+  return { loss, metrics: { ppoKl: absKl / ctx.metricDen } };
 }
 
 /** Indices of the k largest values (earlier index first on ties), via a size-k min-heap: O(n log k). */

@@ -1,6 +1,6 @@
 import type { LossAggMode } from '../../names.js';
 import type { Rng } from '../../random/rng.js';
-import type { Matrix } from '../../tensor/matrix.js';
+import type { FloatArray, Matrix } from '../../tensor/matrix.js';
 import type { AggLossOptions } from '../agg-loss.js';
 
 /** Inputs of {@link computePolicyLoss}; verl's names in brackets (actor_rollout_ref.actor.*). */
@@ -79,18 +79,21 @@ export interface LossContext {
   readonly clipLow: number;
   readonly clipHigh: number;
   readonly clipC: number;
+  /** Per-row scale of the aggregation: the loss is Σ_i scale_i Σ_t m·w·ℓ (w = rollout IS weight). */
+  readonly scale: Float64Array;
+  /** Rollout importance weights, or undefined. */
+  readonly isWeights: ArrayLike<number> | undefined;
+  /** Output: d(loss)/d(logp), written at every kept position (the rest stays 0). */
+  readonly grad: FloatArray;
 }
 
 /**
- * A per-token loss ℓ and its derivative dℓ/dlogp at each kept position (0 elsewhere). Every loss except
- * geo_mean is per-token: its gradient with respect to logp[i, t] only goes through ℓ[i, t].
+ * What a per-token kernel returns after writing d(loss)/d(logp) into ctx.grad. Every loss except geo_mean is
+ * per-token: its gradient with respect to logp[i, t] only goes through ℓ[i, t].
  */
 export interface TokenLoss {
-  readonly loss: Float64Array;
-  readonly grad: Float64Array;
+  readonly loss: number;
   readonly metrics: PolicyLossMetrics;
-  /** Aggregation forced by the loss (gspo, sapo), overriding lossAggMode. */
-  readonly aggMode?: LossAggMode;
 }
 
 /** d max(a, b) / d a, torch style: 1, 0, or ½ on ties (NaN-safe: an undecidable comparison splits). */
@@ -98,9 +101,8 @@ export function maxGradA(a: number, b: number): number {
   return a > b ? 1 : b > a ? 0 : 0.5;
 }
 
-/** clamp(x, −20, 20) with torch's gradient gate (passes inclusive of the bounds). */
-export function clampLogRatio20(x: number): { d: number; pass: boolean } {
-  if (x < -20) return { d: -20, pass: false };
-  if (x > 20) return { d: 20, pass: false };
-  return { d: x, pass: true };
+/** The weight of position k in row scale s: s·m (times the IS weight when there are some). */
+export function tokenWeight(ctx: LossContext, s: number, m: number, k: number): number {
+  const w = ctx.isWeights;
+  return w === undefined ? s * m : s * m * (w[k] as number);
 }

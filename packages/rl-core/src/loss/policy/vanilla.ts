@@ -1,54 +1,61 @@
-import type { LossContext, TokenLoss } from './types.js';
-import { maxGradA } from './types.js';
+import { type LossContext, type TokenLoss, tokenWeight } from './types.js';
 
 /**
  * PPO clip with DAPO clip-higher and dual-clip (spec §4.1): ℓ = max(−A·r, −A·clip(r, 1−ε_l, 1+ε_h)), and for
- * A < 0 min(that, −A·c). The log-ratio is clamped to ±20 (soundmind: not clamped).
+ * A < 0 min(that, −A·c). The log-ratio is clamped to ±20 (soundmind: not clamped). Comparisons are made on
+ * the products, as torch's max/min do, so ties split the gradient the same way.
  */
 export function vanillaLoss(ctx: LossContext, clampLogRatio: boolean): TokenLoss {
-  const { old, lp, adv, mask, clipLow, clipHigh, clipC } = ctx;
-  const n = mask.length;
-  const loss = new Float64Array(n);
-  const grad = new Float64Array(n);
-  const lo = 1 - clipLow;
-  const hi = 1 + clipHigh;
+  const { old, lp, adv, mask, rows, cols, scale, grad, clipC } = ctx;
+  const lo = 1 - ctx.clipLow;
+  const hi = 1 + ctx.clipHigh;
+  let loss = 0;
   let clipped = 0;
   let kl = 0;
   let lower = 0;
-  for (let k = 0; k < n; k++) {
-    const m = mask[k] as number;
-    if (m === 0) continue;
-    const a = adv[k] as number;
-    const raw = (lp[k] as number) - (old[k] as number);
-    const d = clampLogRatio ? (raw < -20 ? -20 : Math.min(raw, 20)) : raw;
-    const dPass = !clampLogRatio || (raw >= -20 && raw <= 20);
-    const r = Math.exp(d);
-    const l1 = -a * r;
-    const rc = r < lo ? lo : Math.min(r, hi);
-    const l2 = -a * rc;
-    const g1 = maxGradA(l1, l2);
-    const dC1 = g1 * -a + (1 - g1) * (r >= lo && r <= hi ? -a : 0);
-    const c1 = l1 > l2 || Number.isNaN(l1) ? l1 : l2;
-    const l3 = -a * clipC;
-    let value = c1;
-    let dl = dC1;
-    if (a < 0) {
-      value = Math.min(c1, l3);
-      dl = c1 < l3 ? dC1 : c1 > l3 ? 0 : 0.5 * dC1;
-      if (c1 > l3) lower += m;
+  for (let i = 0; i < rows; i++) {
+    const s = scale[i] as number;
+    for (let k = i * cols, end = k + cols; k < end; k++) {
+      const m = mask[k] as number;
+      if (m === 0) continue;
+      const a = adv[k] as number;
+      let d = (lp[k] as number) - (old[k] as number);
+      let pass = 1;
+      if (clampLogRatio && d < -20) {
+        d = -20;
+        pass = 0;
+      } else if (clampLogRatio && d > 20) {
+        d = 20;
+        pass = 0;
+      }
+      const r = Math.exp(d);
+      kl -= d * m;
+      const rc = Math.min(Math.max(r, lo), hi);
+      const l1 = -a * r;
+      const l2 = -a * rc;
+      // C1 = max(L1, L2): dL1/dr = −A, dL2/dr = −A inside the (inclusive) clamp range, else 0
+      let c1 = l1;
+      let dc1 = -a;
+      if (l2 > l1) {
+        c1 = l2;
+        dc1 = rc === r ? -a : 0;
+        clipped += m;
+      } else if (!(l1 > l2)) dc1 = rc === r ? -a : -0.5 * a; // tie (or NaN): half to each branch
+      let value = c1;
+      let dl = dc1;
+      if (a < 0) {
+        const l3 = -a * clipC;
+        if (c1 > l3) {
+          value = l3;
+          dl = 0;
+          lower += m;
+        } else if (!(c1 < l3)) dl = 0.5 * dc1;
+      }
+      const w = tokenWeight(ctx, s, m, k);
+      loss += w * value;
+      grad[k] = w * pass * dl * r;
     }
-    loss[k] = value;
-    grad[k] = dPass ? dl * r : 0;
-    if (l2 > l1) clipped += m;
-    kl -= d * m;
   }
-  return {
-    loss,
-    grad,
-    metrics: {
-      pgClipfrac: clipped / ctx.metricDen,
-      ppoKl: kl / ctx.metricDen,
-      pgClipfracLower: lower / ctx.metricDen,
-    },
-  };
+  const den = ctx.metricDen;
+  return { loss, metrics: { pgClipfrac: clipped / den, ppoKl: kl / den, pgClipfracLower: lower / den } };
 }

@@ -1,0 +1,151 @@
+import { execFileSync } from 'node:child_process';
+import { closeSync, fsyncSync, mkdtempSync, openSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { computeAdvantage, computePolicyLoss, type DType, type Matrix, Rng, zeros } from '@soundmind/rl-core';
+import { referenceStep } from './reference.js';
+
+/**
+ * `pnpm --filter @soundmind/rl-core bench`: one GRPO update's math on [512, 2048] (advantages + vanilla PPO
+ * loss + its gradient), rl-core vs a plain op-by-op TypeScript reference and vs PyTorch (Debian's
+ * python3-torch, when present) in the same run. Writes bench-results.json (ratio > 1 = rl-core is faster).
+ */
+const B = 512;
+const L = 2048;
+const N = 8; // responses per prompt
+const REPS = 15;
+const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+function inputs(dtype: DType) {
+  const rng = new Rng(2024);
+  const mask = zeros(B, L, dtype);
+  const rewards = zeros(B, L, dtype);
+  const old = zeros(B, L, dtype);
+  const logp = zeros(B, L, dtype);
+  for (let i = 0; i < B; i++) {
+    const len = 1 + rng.int(L);
+    mask.data.fill(1, i * L, i * L + len);
+    rewards.data[i * L + len - 1] = rng.int(2);
+    for (let t = 0; t < L; t++) {
+      const o = -rng.next() * 4;
+      old.data[i * L + t] = o;
+      // mostly near-on-policy, with ±25 outliers
+      logp.data[i * L + t] = o + (rng.next() < 0.001 ? (rng.next() < 0.5 ? -25 : 25) : rng.normal(0, 0.2));
+    }
+  }
+  return { mask, rewards, old, logp, index: Array.from({ length: B }, (_, i) => Math.floor(i / N)) };
+}
+
+type Inputs = ReturnType<typeof inputs>;
+
+function ours(x: Inputs): { loss: number; grad: Matrix } {
+  const { advantages } = computeAdvantage('grpo', {
+    tokenLevelRewards: x.rewards,
+    responseMask: x.mask,
+    index: x.index,
+  });
+  const out = computePolicyLoss('vanilla', {
+    oldLogProb: x.old,
+    logProb: x.logp,
+    advantages,
+    responseMask: x.mask,
+    lossAggMode: 'token-mean',
+  });
+  return { loss: out.loss, grad: out.gradLogProb };
+}
+
+function median(fn: () => void, reps: number): number {
+  for (let i = 0; i < 3; i++) fn();
+  const times: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const t = performance.now();
+    fn();
+    times.push(performance.now() - t);
+  }
+  return times.sort((a, b) => a - b)[Math.floor(reps / 2)] as number;
+}
+
+const toRows = (m: Matrix) =>
+  Array.from({ length: m.rows }, (_, i) => Array.from(m.data.subarray(i * m.cols, (i + 1) * m.cols)));
+
+function torchPeer(x: Inputs, dtype: DType): { ms: number; loss: number; torch: string } | undefined {
+  const dir = mkdtempSync(join(tmpdir(), 'rl-core-bench-'));
+  try {
+    for (const [name, m] of Object.entries({ rewards: x.rewards, mask: x.mask, old: x.old, logp: x.logp })) {
+      writeFileSync(join(dir, `${name}.bin`), Buffer.from(Float64Array.from(m.data).buffer));
+    }
+    const script = join(packageDir, 'bench', 'torch_peer.py');
+    const out = execFileSync(
+      '/usr/bin/python3',
+      [script, String(B), String(L), String(N), String(REPS), dir, dtype],
+      {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    return JSON.parse(out.trim().split('\n').pop() as string);
+  } catch (e) {
+    console.warn(`PyTorch peer skipped (${(e as Error).message.split('\n')[0]})`);
+    return undefined;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const results: { name: string; unit: string; ours: number; peer: number; peerName: string; ratio: number }[] =
+  [];
+for (const dtype of ['float32', 'float64'] as const) {
+  const x = inputs(dtype);
+  const mine = ours(x);
+  const rows = { rewards: toRows(x.rewards), mask: toRows(x.mask), old: toRows(x.old), logp: toRows(x.logp) };
+  const ref = referenceStep(rows.rewards, rows.mask, x.index, rows.old, rows.logp);
+  // same numbers first: the reference computes in float64 from the same (possibly float32) inputs
+  let maxDiff = Math.abs(ref.loss - mine.loss);
+  ref.grad.forEach((row, i) => {
+    row.forEach((g, t) => {
+      maxDiff = Math.max(maxDiff, Math.abs(g - (mine.grad.data[i * L + t] as number)) / 1e-3);
+    });
+  });
+  if (!(maxDiff < (dtype === 'float32' ? 1e-5 : 1e-9)))
+    throw new Error(`reference and rl-core disagree (${maxDiff})`);
+  const msOurs = median(() => ours(x), REPS);
+  const msRef = median(() => referenceStep(rows.rewards, rows.mask, x.index, rows.old, rows.logp), 5);
+  const name = `grpo-adv+ppo-loss+grad-${B}x${L}-${dtype}`;
+  results.push({
+    name,
+    unit: 'ms',
+    ours: msOurs,
+    peer: msRef,
+    peerName: 'plain TypeScript reference (op by op)',
+    ratio: msRef / msOurs,
+  });
+  console.log(
+    `${name}: rl-core ${msOurs.toFixed(2)} ms, plain reference ${msRef.toFixed(1)} ms (x${(msRef / msOurs).toFixed(1)})`,
+  );
+  const torch = torchPeer(x, dtype);
+  if (torch) {
+    if (Math.abs(torch.loss - mine.loss) > 1e-4 * Math.max(1, Math.abs(mine.loss))) {
+      throw new Error(`PyTorch loss ${torch.loss} differs from rl-core's ${mine.loss}`);
+    }
+    results.push({
+      name,
+      unit: 'ms',
+      ours: msOurs,
+      peer: torch.ms,
+      peerName: `PyTorch ${torch.torch} CPU`,
+      ratio: torch.ms / msOurs,
+    });
+    console.log(
+      `${name}: rl-core ${msOurs.toFixed(2)} ms, PyTorch ${torch.ms.toFixed(2)} ms (ratio ${(torch.ms / msOurs).toFixed(2)})`,
+    );
+  }
+}
+const target = join(packageDir, 'bench-results.json');
+const tmp = `${target}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
+const fd = openSync(tmp, 'w');
+writeFileSync(fd, `${JSON.stringify(results, null, 2)}\n`);
+fsyncSync(fd);
+closeSync(fd);
+renameSync(tmp, target);
+console.log(`wrote ${target}`);
