@@ -71,3 +71,14 @@ export {
   type VerlMessage,
   type VerlRecord,
 } from './prompts/verl-record.js';
+export { EspeakEngine } from './speech/espeak-engine.js';
+export { SPEECH_SAMPLE_RATE, synthesizeSpeech } from './speech/speak.js';
+export {
+  loadSpokenDataset,
+  logicMetaOf,
+  type SpokenDataset,
+  type SpokenDatasetManifest,
+  type SpokenDatasetOptions,
+  synthesizeSpokenDataset,
+} from './speech/spoken-dataset.js';
+export { DEFAULT_VOICES, type SpeechVoice, type VoiceOptions } from './speech/voices.js';
