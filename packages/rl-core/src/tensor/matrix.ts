@@ -69,7 +69,7 @@ export function dtypeOf(m: Matrix): DType {
   return m.data instanceof Float32Array ? 'float32' : 'float64';
 }
 
-/** A new matrix of the same shape and precision as `like`, optionally holding `data`'s values. */
+/** A zero matrix of the same shape and precision as `like`. */
 export function zerosLike(like: Matrix): Matrix {
   return zeros(like.rows, like.cols, dtypeOf(like));
 }
