@@ -96,6 +96,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     case 'sft':
     case 'train': {
       const run = openRun(args);
+      resumeHint = run.dir;
       ui.log(`run folder ${run.dir}`);
       const out = await runPipeline(run.config, run, ui, PLANS[args.command], {
         ...(args.flags.preset ? { preset: args.flags.preset } : {}),
@@ -135,12 +136,15 @@ export async function main(argv: readonly string[]): Promise<number> {
 }
 
 /** Entry point of the `soundmind` bin: typed errors print one actionable line, no stack. */
+let resumeHint: string | undefined;
+
 export async function cli(argv: readonly string[]): Promise<void> {
   try {
     process.exitCode = await main(argv);
   } catch (err) {
     if (err instanceof InterruptedError) {
       process.stderr.write(`\n${err.message}\n`);
+      if (resumeHint) process.stderr.write(`continue with: soundmind start --resume ${resumeHint}\n`);
       process.exitCode = 130;
     } else if (err instanceof TrainerError) {
       process.stderr.write(`soundmind: ${err.message}\n`);

@@ -1,6 +1,7 @@
 import { InterruptedError } from '../errors.js';
 import type { CheckpointStore } from '../run/checkpoints.js';
 import type { StopSignal } from '../run/interrupt.js';
+import type { MetricsLog } from '../run/metrics-log.js';
 
 /** What every checkpointed loop keeps in its manifest besides its own state. */
 export interface LoopState<S> {
@@ -11,6 +12,9 @@ export interface LoopState<S> {
 }
 
 export interface LoopSpec<S> {
+  /** Stage name in metrics.jsonl. */
+  readonly stage: string;
+  readonly metrics: MetricsLog;
   readonly store: CheckpointStore<LoopState<S>>;
   /** Checkpoint every N steps (-1: only at the end). */
   readonly saveFreq: number;
@@ -27,6 +31,8 @@ export interface LoopSpec<S> {
   readonly writeFiles: (dir: string) => Promise<void>;
   /** Called after every step with the step number and total training seconds. */
   readonly onStep?: (step: number, seconds: number) => void;
+  /** Test-only fault injection after a step (see run/fault.ts). */
+  readonly afterStep?: ((step: number) => void) | undefined;
 }
 
 /**
@@ -62,6 +68,7 @@ export async function runLoop<S>(
     step++;
     seconds += (performance.now() - t0) / 1000;
     spec.onStep?.(step, seconds);
+    spec.afterStep?.(step);
     if (spec.saveFreq > 0 && step % spec.saveFreq === 0) await save();
   }
   if (lastSaved !== step || spec.store.latest() === undefined) await save();

@@ -14,3 +14,20 @@ export function checkpointFault(
     if (step === at) process.kill(process.pid, 'SIGKILL');
   };
 }
+
+/**
+ * Test-only: `interrupt-after:<stage>:<step>` asks the loop to stop after that step, exactly as a Ctrl-C
+ * arriving during it would (used by the resume-equality test).
+ */
+export function interruptFault(
+  fault: string | undefined,
+  stage: string,
+  request: (signal: NodeJS.Signals) => void,
+): ((step: number) => void) | undefined {
+  const m = /^interrupt-after:(\w+):(\d+)$/.exec(fault ?? '');
+  if (!m || m[1] !== stage) return undefined;
+  const at = Number(m[2]);
+  return (step) => {
+    if (step === at) request('SIGINT');
+  };
+}

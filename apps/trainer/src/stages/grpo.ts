@@ -13,7 +13,7 @@ import type { RunContext } from '../pipeline/context.js';
 import { type EpochCursor, EpochStream } from '../pipeline/epoch-order.js';
 import { type LoopState, runLoop } from '../pipeline/loop.js';
 import { fmtNum } from '../progress/bar.js';
-import { checkpointFault } from '../run/fault.js';
+import { checkpointFault, interruptFault } from '../run/fault.js';
 
 /** What the reward needs about a prompt. */
 export interface RlMeta {
@@ -157,11 +157,14 @@ export async function runGrpoStage(
   let responseTokens = 0;
   const result = await runLoop(
     {
+      stage: 'grpo',
+      metrics: run.metrics,
       store,
       saveFreq: config.trainer.save_freq,
       maxSteps,
       maxSeconds: opts.maxSeconds,
       stop: ctx.stop,
+      afterStep: interruptFault(ui.fault, 'grpo', (s) => ctx.stop.request(s)),
       state: () => cursor,
       writeFiles: (dir) => host.save(dir, policy),
       step: async (step) => {

@@ -4,7 +4,7 @@ import type { RunContext } from '../pipeline/context.js';
 import { type EpochCursor, EpochStream } from '../pipeline/epoch-order.js';
 import { type LoopState, runLoop } from '../pipeline/loop.js';
 import { fmtNum } from '../progress/bar.js';
-import { checkpointFault } from '../run/fault.js';
+import { checkpointFault, interruptFault } from '../run/fault.js';
 import { type SftExample, sftStep } from '../train/sft-step.js';
 
 /** A supervised example before encoding: a prompt and the full reference response. */
@@ -87,11 +87,14 @@ export async function runSftStage(
   let loss = Number.NaN;
   const result = await runLoop(
     {
+      stage: opts.stage,
+      metrics: run.metrics,
       store,
       saveFreq: config.trainer.save_freq,
       maxSteps: opts.maxSteps,
       maxSeconds: opts.maxSeconds,
       stop: ctx.stop,
+      afterStep: interruptFault(ui.fault, opts.stage, (s) => ctx.stop.request(s)),
       state: () => ({ cursor }),
       writeFiles: (dir) => host.save(dir, policy),
       step: async (step) => {
