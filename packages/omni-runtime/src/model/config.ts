@@ -105,7 +105,7 @@ export function parseThinkerConfig(raw: Json, file = 'config.json'): ThinkerConf
     );
   if (headDim % 2 !== 0)
     throw new ModelConfigError(
-      `${file}: ${base}text_config head_dim ${headDim} must be even for rotary embeddings`,
+      `${file}: ${base}text_config.head_dim ${headDim} must be even for rotary embeddings`,
       {
         file,
         field: `${base}text_config.head_dim`,
@@ -129,7 +129,7 @@ export function parseThinkerConfig(raw: Json, file = 'config.json'): ThinkerConf
   const heads = a.int('encoder_attention_heads');
   if (dModel % heads !== 0)
     throw new ModelConfigError(
-      `${file}: ${base}audio_config.d_model (${dModel}) is not a multiple of encoder_attention_heads (${heads})`,
+      `${file}: ${base}audio_config.encoder_attention_heads (${heads}) does not divide d_model (${dModel})`,
       { file, field: `${base}audio_config.encoder_attention_heads` },
     );
   const act = a.str('activation_function', 'gelu');

@@ -1,4 +1,4 @@
-import { access, readFile, unlink } from 'node:fs/promises';
+import { access, mkdir, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SafetensorsError } from '../errors.js';
 import { writeWholeFileAtomic } from './atomic-file.js';
@@ -142,6 +142,7 @@ export async function saveCheckpoint(
   tensors: Iterable<readonly [string, TensorToWrite]>,
   options: SaveCheckpointOptions = {},
 ): Promise<void> {
+  await mkdir(dir, { recursive: true });
   const maxShard = options.maxShardBytes ?? 4 * 1024 ** 3;
   const metadata = options.metadata ?? { format: 'pt' };
   const shards: [string, TensorToWrite][][] = [[]];

@@ -114,3 +114,38 @@ describe('OmniThinker weights', () => {
     await expect(OmniThinker.fromPretrained(join(dir, 'none'))).rejects.toThrow(ModelConfigError);
   });
 });
+
+describe('other checkpoint layouts', () => {
+  it('loads a thinker-only checkpoint (no thinker. prefix, configs at the top) and bf16 weights', async () => {
+    const f = await SafetensorsFile.open(join(tiny, 'model.safetensors'));
+    const tensors: [string, { dtype: 'BF16' | 'F32'; shape: number[]; data: Float32Array }][] = [];
+    for (const n of f.names())
+      tensors.push([
+        n.replace(/^thinker\./, ''),
+        { dtype: 'BF16', shape: [...f.info(n).shape], data: await f.read(n) },
+      ]);
+    await f.close();
+    await saveCheckpoint(dir, tensors);
+    const config = JSON.parse(await readFile(join(tiny, 'config.json'), 'utf8'));
+    await writeFile(
+      join(dir, 'config.json'),
+      JSON.stringify({ ...config.thinker_config, model_type: 'qwen2_5_omni_thinker' }),
+    );
+    const only = await OmniThinker.fromPretrained(dir);
+    expect(only.prefix).toBe('');
+    const full = await OmniThinker.fromPretrained(tiny);
+    const a = only.logits([1, 2, 3, 4]);
+    const b = full.logits([1, 2, 3, 4]);
+    let diff = 0;
+    for (let i = 0; i < a.length; i++) diff = Math.max(diff, Math.abs(a[i]! - b[i]!));
+    expect(diff).toBeGreaterThan(0); // bf16 rounding changed the weights ...
+    expect(diff).toBeLessThan(0.1); // ... a little
+    await only.save(join(dir, 'out'));
+    const again = await Checkpoint.open(join(dir, 'out'));
+    expect(again.has('model.norm.weight')).toBe(true);
+    expect(again.info('model.norm.weight').dtype).toBe('BF16');
+    await again.close();
+    only.dispose();
+    full.dispose();
+  });
+});

