@@ -33,42 +33,25 @@ afterAll(async () => {
 });
 
 describe('config errors name the field', () => {
-  const base = async () => JSON.parse(await readFile(join(tiny, 'config.json'), 'utf8'));
-  it.each([
-    [
-      'output_dim',
-      (c: any) => (c.thinker_config.audio_config.output_dim = 7),
-      'thinker_config.audio_config.output_dim',
-    ],
-    [
-      'activation',
-      (c: any) => (c.thinker_config.audio_config.activation_function = 'relu'),
-      'thinker_config.audio_config.activation_function',
-    ],
-    [
-      'odd head_dim',
-      (c: any) => (c.thinker_config.text_config.head_dim = 7),
-      'thinker_config.text_config.head_dim',
-    ],
-    [
-      'heads',
-      (c: any) => (c.thinker_config.audio_config.encoder_attention_heads = 3),
-      'thinker_config.audio_config.encoder_attention_heads',
-    ],
-    [
-      'type',
-      (c: any) => (c.thinker_config.text_config.rms_norm_eps = 'small'),
-      'thinker_config.text_config.rms_norm_eps',
-    ],
-    [
-      'tie',
-      (c: any) => (c.thinker_config.text_config.tie_word_embeddings = 1),
-      'thinker_config.text_config.tie_word_embeddings',
-    ],
-    ['no audio_config', (c: any) => delete c.thinker_config.audio_config, 'thinker_config.audio_config'],
-  ])('%s', async (_, edit, field) => {
-    const c = await base();
-    edit(c);
+  type Section = Record<string, unknown>;
+  const base = async () =>
+    JSON.parse(await readFile(join(tiny, 'config.json'), 'utf8')).thinker_config as Record<string, Section>;
+  // [case, section, key, bad value (undefined = delete the key)]
+  const cases: [string, string, string | null, unknown][] = [
+    ['output_dim', 'audio_config', 'output_dim', 7],
+    ['activation', 'audio_config', 'activation_function', 'relu'],
+    ['odd head_dim', 'text_config', 'head_dim', 7],
+    ['heads', 'audio_config', 'encoder_attention_heads', 3],
+    ['type', 'text_config', 'rms_norm_eps', 'small'],
+    ['tie', 'text_config', 'tie_word_embeddings', 1],
+    ['no audio_config', 'audio_config', null, undefined],
+  ];
+  it.each(cases)('%s', async (_, section, key, value) => {
+    const thinker = await base();
+    if (key === null) delete thinker[section];
+    else (thinker[section] as Section)[key] = value;
+    const field = `thinker_config.${section}${key === null ? '' : `.${key}`}`;
+    const c = { thinker_config: thinker };
     let err: unknown;
     try {
       parseThinkerConfig(c, 'config.json');
