@@ -43,8 +43,10 @@ for n in (256, 512, 1024) if what == "sgemm" else ():
     t = timed(lambda: torch.mm(a, b, out=c))
     out[f"sgemm-{n}"] = 2 * n**3 / t / 1e9
 
-cfg = dict(vocab=512, dim=256, layers=2, heads=4, kv_heads=2, ffn=768, theta=1e6, eps=1e-6)
-B, T = 8, 128
+cfg = dict(vocab=512, dim=256, layers=2, heads=4, kv_heads=2, ffn=768, theta=1e6, eps=1e-6, batch=8, seq=128)
+if len(sys.argv) > 3:  # a JSON object overriding sizes (same keys as above)
+    cfg.update(json.loads(sys.argv[3]))
+B, T = cfg["batch"], cfg["seq"]
 
 
 class RMSNorm(torch.nn.Module):

@@ -7,60 +7,96 @@ import { gatherLogProbs } from '../src/ops/softmax.js';
 import { AdamW } from '../src/optim/adamw.js';
 import { tidy } from '../src/tensor/scope.js';
 import { type BenchContext, type BenchEntry, bestTimeMs, PythonPeer, throughput } from './harness.js';
-import { TinyDecoder } from './tiny-decoder.js';
+import { TinyDecoder, type TinyDecoderConfig } from './tiny-decoder.js';
 
-/** The benchmark decoder: 2-layer Qwen2-style, d=256, 4 heads (2 KV heads), FFN 768, vocab 512. */
-export const TRAIN_STEP_CONFIG = {
-  vocab: 512,
-  dim: 256,
-  layers: 2,
-  heads: 4,
-  kvHeads: 2,
-  ffn: 768,
-  ropeTheta: 1e6,
-  eps: 1e-6,
-};
-const B = 8;
-const T = 128;
+interface Case {
+  name: string;
+  config: TinyDecoderConfig;
+  batch: number;
+  seq: number;
+  what: string;
+}
+
+const CASES: Case[] = [
+  {
+    name: 'train-step',
+    config: { vocab: 512, dim: 256, layers: 2, heads: 4, kvHeads: 2, ffn: 768, ropeTheta: 1e6, eps: 1e-6 },
+    batch: 8,
+    seq: 128,
+    what: '2-layer Qwen2-style d=256 h=4 kv=2 ffn=768 vocab=512, batch 8 x 128',
+  },
+  {
+    // the embedded default's size (embedded-demo.md: 0.86M parameters, tied embeddings there)
+    name: 'train-step-embedded',
+    config: { vocab: 64, dim: 128, layers: 4, heads: 4, kvHeads: 4, ffn: 384, ropeTheta: 1e6, eps: 1e-6 },
+    batch: 16,
+    seq: 80,
+    what: '4-layer Qwen2-style d=128 h=4 ffn=384 vocab=64, batch 16 x 80',
+  },
+];
 
 /** One training step (forward, backward, AdamW) on [8, 128] tokens, tokens/s, ours vs PyTorch eager. */
 export async function run(ctx: BenchContext): Promise<BenchEntry[]> {
   const entries: BenchEntry[] = [];
-  for (const threads of [1, 2]) {
-    setNumThreads(threads);
-    const rng = new Rng(0);
-    const model = new TinyDecoder(TRAIN_STEP_CONFIG, rng);
-    const opt = new AdamW(model.namedParameters(), { lr: 1e-3 });
-    const ids = new Int32Array(B * T).map(() => rng.int(TRAIN_STEP_CONFIG.vocab));
-    const targets = new Int32Array(B * T).map(() => rng.int(TRAIN_STEP_CONFIG.vocab));
-    const step = () => {
-      tidy(() => {
-        const loss = neg(mean(gatherLogProbs(model.forward(ids, B, T), targets)));
-        backward(loss);
-      });
-      opt.step();
-      opt.zeroGrad();
-    };
-    // Interleave rounds of ours and torch's steps so both see the same machine load; keep the best.
-    const peer = await PythonPeer.start('torch_peer.py', ['train-step', String(threads)], threads);
-    step();
-    step();
-    let ms = Number.POSITIVE_INFINITY;
-    let peerMs = Number.POSITIVE_INFINITY;
-    for (let round = 0; round < 5; round++) {
-      ms = Math.min(ms, bestTimeMs(step, { warmup: 0, minRuns: 2, minMs: 0 }));
-      peerMs = Math.min(peerMs, (await peer.request('run 2'))['ms']!);
+  for (const c of CASES)
+    for (const threads of [1, 2]) {
+      const { ours, peer } = await measure(c, threads);
+      ctx.log(
+        `${c.name}, ${threads} thread(s): ours ${fmtMs(c, ours)} ms/step, torch ${fmtMs(c, peer)} ms/step`,
+      );
+      const notes = `${c.what}, fwd+bwd+AdamW; ${threads} thread(s) both (ours ${nativeInfo()?.isa ?? 'reference'}; torch OMP/OPENBLAS/MKL_NUM_THREADS=${threads}, set_num_threads(${threads})); interleaved rounds, best step of each`;
+      entries.push(
+        throughput(
+          `${c.name}${threads === 1 ? '' : `-t${threads}`}`,
+          'tokens/s',
+          ours,
+          peer,
+          'pytorch',
+          notes,
+        ),
+      );
     }
-    peer.close();
-    const ours = (B * T) / (ms / 1000);
-    const peerTok = (B * T) / (peerMs / 1000);
-    ctx.log(`${threads} thread(s): ours ${ms.toFixed(1)} ms/step, torch ${peerMs.toFixed(1)} ms/step`);
-    const suffix = threads === 1 ? '' : `-t${threads}`;
-    const notes = `2-layer Qwen2-style d=256 h=4 kv=2 ffn=768 vocab=512, batch ${B} x ${T}, fwd+bwd+AdamW; ${threads} thread(s) both (ours ${nativeInfo()?.isa ?? 'reference'}; torch OMP/OPENBLAS/MKL_NUM_THREADS=${threads}); interleaved rounds, best step of each`;
-    entries.push(throughput(`train-step${suffix}`, 'tokens/s', ours, peerTok, 'pytorch', notes));
-    model.dispose();
-    opt.dispose();
-  }
   setNumThreads(1);
   return entries;
+}
+
+function fmtMs(c: Case, tokensPerSecond: number): string {
+  return ((c.batch * c.seq * 1000) / tokensPerSecond).toFixed(1);
+}
+
+/** tokens/s of ours and torch, measured in interleaved rounds so both see the same machine load. */
+async function measure(c: Case, threads: number): Promise<{ ours: number; peer: number }> {
+  setNumThreads(threads);
+  const { batch: B, seq: T, config } = c;
+  const rng = new Rng(0);
+  const model = new TinyDecoder(config, rng);
+  const opt = new AdamW(model.namedParameters(), { lr: 1e-3 });
+  const ids = new Int32Array(B * T).map(() => rng.int(config.vocab));
+  const targets = new Int32Array(B * T).map(() => rng.int(config.vocab));
+  const step = () => {
+    tidy(() => {
+      const loss = neg(mean(gatherLogProbs(model.forward(ids, B, T), targets)));
+      backward(loss);
+    });
+    opt.step();
+    opt.zeroGrad();
+  };
+  const peerConfig = { ...config, kv_heads: config.kvHeads, theta: config.ropeTheta, batch: B, seq: T };
+  const peer = await PythonPeer.start(
+    'torch_peer.py',
+    ['train-step', String(threads), JSON.stringify(peerConfig)],
+    threads,
+  );
+  step();
+  step();
+  let ms = Number.POSITIVE_INFINITY;
+  let peerMs = Number.POSITIVE_INFINITY;
+  for (let round = 0; round < 5; round++) {
+    ms = Math.min(ms, bestTimeMs(step, { warmup: 0, minRuns: 3, minMs: 0 }));
+    peerMs = Math.min(peerMs, (await peer.request('run 3'))['ms']!);
+  }
+  peer.close();
+  model.dispose();
+  opt.dispose();
+  return { ours: (B * T * 1000) / ms, peer: (B * T * 1000) / peerMs };
 }

@@ -71,7 +71,7 @@ class ThreadPool {
     uint64_t seen = generation_.load(std::memory_order_acquire);
     for (;;) {
       bool got = false;
-      for (int spin = 0; spin < 20000; spin++) {
+      for (int spin = 0; spin < 2000; spin++) {  // ~50 us: long spins steal the core from the JS thread
         if (generation_.load(std::memory_order_acquire) != seen || stopping_) {
           got = true;
           break;

@@ -9,6 +9,7 @@ Writes test/fixtures/engine/parity.json (index, shapes, scalars) and parity.f32 
              block-diagonal attention and k_proj without bias, avg pool 2, ln_post): weights, input,
              output, loss = sum(out * probe), gradients of every parameter and of the input.
   adamw.* / sgd.*  three optimiser steps of torch.optim.AdamW / SGD(momentum) with given gradients.
+  rope.*     cos/sin of transformers' float32 rotary computation (head dim 128, theta 1e6) at long positions.
 All in float64 inside torch, stored as float32.
 """
 import json
@@ -187,6 +188,16 @@ for kind in ("adamw", "sgd"):
             torch.nn.utils.clip_grad_norm_([w], 0.5)
         opt.step()
         put(f"{kind}.after{s}", w)
+
+# ---- rotary tables as transformers computes them (float32 inv_freq, angles and cos/sin) ----
+rd, rtheta = 128, 1e6
+inv32 = 1.0 / (rtheta ** (torch.arange(0, rd, 2, dtype=torch.int64).float() / rd))
+rpos = torch.tensor([0, 1, 777, 3999], dtype=torch.float32)
+rang = (inv32[None, :, None] @ rpos[None, None, :]).transpose(1, 2)[0]
+put("rope.positions", rpos)
+put("rope.cos", rang.cos())
+put("rope.sin", rang.sin())
+meta["rope"] = dict(headDim=rd, theta=rtheta)
 
 # ---- write ----
 index, chunks, offset = {}, [], 0

@@ -10,16 +10,35 @@ function binaryForward(op: BinaryOp, a: Tensor, b: Tensor): Tensor {
   checkFloat(op, a, b);
   const outShape = broadcastShape(op, a.shape, b.shape);
   const out = empty(outShape, a.dtype, a.device);
-  kernels(a).binary(
-    op,
-    a.storage,
-    broadcastStrides(a.shape, outShape),
-    b.storage,
-    broadcastStrides(b.shape, outShape),
-    out.storage,
+  const [shape, as, bs] = collapseAxes(
     outShape,
+    broadcastStrides(a.shape, outShape),
+    broadcastStrides(b.shape, outShape),
   );
+  kernels(a).binary(op, a.storage, as, b.storage, bs, out.storage, shape);
   return out;
+}
+
+/** Merges adjacent axes that both operands traverse contiguously ([M, N] + [M, N] -> [M*N]). */
+function collapseAxes(shape: number[], as: number[], bs: number[]): [number[], number[], number[]] {
+  if (shape.length <= 1) return [shape, as, bs];
+  const s = [shape[0]!];
+  const a = [as[0]!];
+  const b = [bs[0]!];
+  for (let i = 1; i < shape.length; i++) {
+    const d = shape[i]!;
+    const last = s.length - 1;
+    if (a[last] === as[i]! * d && b[last] === bs[i]! * d) {
+      s[last] = s[last]! * d;
+      a[last] = as[i]!;
+      b[last] = bs[i]!;
+    } else {
+      s.push(d);
+      a.push(as[i]!);
+      b.push(bs[i]!);
+    }
+  }
+  return [s, a, b];
 }
 
 function affineOf(x: Tensor, alpha: number, beta: number): Tensor {

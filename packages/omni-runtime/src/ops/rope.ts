@@ -6,13 +6,16 @@ import type { Tensor } from '../tensor/tensor.js';
 import { checkFloat, checkIndices, type IndexInput, indexTensor, kernels } from './util.js';
 
 /**
- * Precomputed rotary tables cos/sin [maxPositions, headDim/2] for inv_freq[i] = theta^(-2i/headDim)
- * (computed in float64, stored in the tensors' dtype). Grows on demand. Dispose when done.
+ * Precomputed rotary tables cos/sin [maxPositions, headDim/2] for inv_freq[i] = theta^(-2i/headDim).
+ * `angles: 'float32'` (the default for float32 tables) rounds inv_freq, the angle pos * inv_freq and
+ * cos/sin to float32 as transformers does, so long contexts match Hugging Face checkpoints;
+ * 'float64' (the default for float64 tables) keeps full precision. Grows on demand. Dispose when done.
  */
 export class RopeTable {
   readonly headDim: number;
   readonly theta: number;
   readonly dtype: 'float32' | 'float64';
+  readonly angles: 'float32' | 'float64';
   cos!: Tensor;
   sin!: Tensor;
   private capacity = 0;
@@ -22,12 +25,14 @@ export class RopeTable {
     theta?: number;
     maxPositions?: number;
     dtype?: 'float32' | 'float64';
+    angles?: 'float32' | 'float64';
   }) {
     if (!Number.isInteger(opts.headDim) || opts.headDim <= 0 || opts.headDim % 2 !== 0)
       throw new ShapeError(`RopeTable: headDim must be a positive even integer, got ${opts.headDim}`);
     this.headDim = opts.headDim;
     this.theta = opts.theta ?? 10000;
     this.dtype = opts.dtype ?? 'float32';
+    this.angles = opts.angles ?? this.dtype;
     this.ensure(opts.maxPositions ?? 2048);
   }
 
@@ -44,10 +49,12 @@ export class RopeTable {
     const sin = keep(empty([cap, half], this.dtype));
     const cd = cos.cpuData();
     const sd = sin.cpuData();
+    const f = this.angles === 'float32' ? Math.fround : (x: number) => x;
     for (let i = 0; i < half; i++) {
-      const invFreq = this.theta ** (-(2 * i) / this.headDim);
+      // transformers: inv_freq = 1 / theta ** (arange(0, d, 2).float() / d), all in float32
+      const invFreq = f(1 / f(f(this.theta) ** f((2 * i) / this.headDim)));
       for (let p = 0; p < cap; p++) {
-        const a = p * invFreq;
+        const a = f(p * invFreq);
         cd[p * half + i] = Math.cos(a);
         sd[p * half + i] = Math.sin(a);
       }

@@ -10,6 +10,7 @@ import { avgPool1d, conv1d } from '../../src/ops/conv.js';
 import { linear } from '../../src/ops/matmul.js';
 import { layerNorm } from '../../src/ops/norm.js';
 import { mean, sum } from '../../src/ops/reduce.js';
+import { RopeTable } from '../../src/ops/rope.js';
 import { reshape, transpose } from '../../src/ops/shape.js';
 import { gatherLogProbs } from '../../src/ops/softmax.js';
 import { gelu } from '../../src/ops/unary.js';
@@ -134,5 +135,22 @@ describe('parity with PyTorch 1.13', () => {
         );
       }
     }
+  });
+
+  it("rotary tables match transformers' float32 computation at long positions", () => {
+    const table = new RopeTable({ headDim: 128, theta: 1e6, maxPositions: 4000 });
+    const half = 64;
+    const positions = fixture('rope.positions').data;
+    for (const which of ['cos', 'sin'] as const) {
+      const want = fixture(`rope.${which}`).data;
+      const got = table[which].cpuData();
+      positions.forEach((p, r) => {
+        for (let i = 0; i < half; i++)
+          expect(Math.abs(got[p * half + i]! - want[r * half + i]!), `${which} pos ${p} i ${i}`).toBeLessThan(
+            2e-7,
+          );
+      });
+    }
+    table.dispose();
   });
 });
