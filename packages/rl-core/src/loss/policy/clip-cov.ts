@@ -1,5 +1,5 @@
 import { InvalidOptionError } from '../../errors.js';
-import { type LossContext, type TokenLoss, tokenWeight } from './types.js';
+import { clipMaxGrad, type LossContext, type TokenLoss, tokenWeight } from './types.js';
 
 /**
  * Clip-Cov (spec §4.7): PPO clip (log-ratio not clamped), plus a random subset of at most
@@ -38,12 +38,8 @@ export function clipCovLoss(ctx: LossContext): TokenLoss {
       const rc = Math.min(Math.max(r, lo), hi);
       const l1 = -a * r;
       const l2 = -a * rc;
-      let value = l1;
-      let dl = -a;
-      if (l2 > l1) {
-        value = l2;
-        dl = rc === r ? -a : 0;
-      } else if (!(l1 > l2)) dl = rc === r ? -a : -0.5 * a;
+      const value = l2 > l1 ? l2 : l1;
+      const dl = -a * clipMaxGrad(l1, l2, rc === r);
       const w = tokenWeight(ctx, s, m, k);
       loss += w * value;
       grad[k] = w * dl * r;

@@ -1,4 +1,4 @@
-import { type LossContext, type TokenLoss, tokenWeight } from './types.js';
+import { clipMaxGrad, type LossContext, type TokenLoss, tokenWeight } from './types.js';
 
 /**
  * GSPO (spec §4.2): every token of row i uses the sequence ratio r_i = exp(min(s̄_i, 10)), s̄_i the mean
@@ -31,13 +31,9 @@ export function gspoLoss(ctx: LossContext): TokenLoss {
       const a = adv[k] as number;
       const l1 = -a * r;
       const l2 = -a * rc;
-      let value = l1;
-      let dl = -a;
-      if (l2 > l1) {
-        value = l2;
-        dl = rc === r ? -a : 0;
-        clipped += m;
-      } else if (!(l1 > l2)) dl = rc === r ? -a : -0.5 * a;
+      const value = l2 > l1 ? l2 : l1;
+      const dl = -a * clipMaxGrad(l1, l2, rc === r);
+      if (l2 > l1) clipped += m;
       const w = tokenWeight(ctx, s, m, k);
       loss += w * value;
       grad[k] = w * pass * dl * r;

@@ -96,9 +96,15 @@ export interface TokenLoss {
   readonly metrics: PolicyLossMetrics;
 }
 
-/** d max(a, b) / d a, torch style: 1, 0, or ½ on ties (NaN-safe: an undecidable comparison splits). */
-export function maxGradA(a: number, b: number): number {
-  return a > b ? 1 : b > a ? 0 : 0.5;
+/**
+ * d max(L1, L2)/dr for PPO's clip, L1 = −A·r and L2 = −A·clamp(r, lo, hi), divided by −A: torch sends the
+ * gradient to the larger branch and half to each on a tie (or NaN), and clamp passes it inside its
+ * inclusive range. `inRange` is clamp(r) === r.
+ */
+export function clipMaxGrad(l1: number, l2: number, inRange: boolean): number {
+  if (l1 > l2) return 1;
+  if (l2 > l1) return inRange ? 1 : 0;
+  return inRange ? 1 : 0.5;
 }
 
 /** The weight of position k in row scale s: s·m (times the IS weight when there are some). */

@@ -1,4 +1,4 @@
-import { type LossContext, type TokenLoss, tokenWeight } from './types.js';
+import { clipMaxGrad, type LossContext, type TokenLoss, tokenWeight } from './types.js';
 
 /**
  * PPO clip with DAPO clip-higher and dual-clip (spec §4.1): ℓ = max(−A·r, −A·clip(r, 1−ε_l, 1+ε_h)), and for
@@ -33,14 +33,9 @@ export function vanillaLoss(ctx: LossContext, clampLogRatio: boolean): TokenLoss
       const rc = Math.min(Math.max(r, lo), hi);
       const l1 = -a * r;
       const l2 = -a * rc;
-      // C1 = max(L1, L2): dL1/dr = −A, dL2/dr = −A inside the (inclusive) clamp range, else 0
-      let c1 = l1;
-      let dc1 = -a;
-      if (l2 > l1) {
-        c1 = l2;
-        dc1 = rc === r ? -a : 0;
-        clipped += m;
-      } else if (!(l1 > l2)) dc1 = rc === r ? -a : -0.5 * a; // tie (or NaN): half to each branch
+      const c1 = l2 > l1 ? l2 : l1;
+      const dc1 = -a * clipMaxGrad(l1, l2, rc === r);
+      if (l2 > l1) clipped += m;
       let value = c1;
       let dl = dc1;
       if (a < 0) {
