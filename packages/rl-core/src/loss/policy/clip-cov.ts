@@ -38,7 +38,7 @@ export function clipCovLoss(ctx: LossContext): TokenLoss {
       const rc = Math.min(Math.max(r, lo), hi);
       const l1 = -a * r;
       const l2 = -a * rc;
-      const value = l2 > l1 ? l2 : l1;
+      const value = Math.max(l1, l2);
       const dl = -a * clipMaxGrad(l1, l2, rc === r);
       const w = tokenWeight(ctx, s, m, k);
       loss += w * value;

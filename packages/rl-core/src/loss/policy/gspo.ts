@@ -31,7 +31,7 @@ export function gspoLoss(ctx: LossContext): TokenLoss {
       const a = adv[k] as number;
       const l1 = -a * r;
       const l2 = -a * rc;
-      const value = l2 > l1 ? l2 : l1;
+      const value = Math.max(l1, l2);
       const dl = -a * clipMaxGrad(l1, l2, rc === r);
       if (l2 > l1) clipped += m;
       const w = tokenWeight(ctx, s, m, k);

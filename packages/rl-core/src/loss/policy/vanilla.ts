@@ -33,7 +33,7 @@ export function vanillaLoss(ctx: LossContext, clampLogRatio: boolean): TokenLoss
       const rc = Math.min(Math.max(r, lo), hi);
       const l1 = -a * r;
       const l2 = -a * rc;
-      const c1 = l2 > l1 ? l2 : l1;
+      const c1 = Math.max(l1, l2);
       const dc1 = -a * clipMaxGrad(l1, l2, rc === r);
       if (l2 > l1) clipped += m;
       let value = c1;
