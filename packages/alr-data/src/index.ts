@@ -4,6 +4,14 @@ export {
   readAlrAnnotations,
   readHuggingFaceMetadata,
 } from './alr/annotations.js';
+export {
+  type AlrAudit,
+  auditAlr,
+  type CrossSplitDuplicate,
+  formatAuditReport,
+  type LengthStats,
+  type SplitAudit,
+} from './alr/audit.js';
 export { formatIssueReport } from './alr/issue-report.js';
 export { type AlrItem, type AlrLabel, type AlrSplit, labelName } from './alr/item.js';
 export {

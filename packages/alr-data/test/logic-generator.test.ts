@@ -1,4 +1,4 @@
-import { renderAlrFinalAnswer } from '@soundmind/metrics';
+import { checkAlrFormat, renderAlrFinalAnswer, scoreAlr } from '@soundmind/metrics';
 import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_LOGIC_FAMILIES,
@@ -107,6 +107,20 @@ describe('generateLogicSplits', () => {
       expect(steps.length).toBe(p.meta.chainLength);
     }
     expect(logicVocabulary().length).toBeLessThan(45);
+  });
+
+  it('traces get full format and answer credit from the metrics scorer, also as a word-level decoder joins them', () => {
+    for (const p of all) {
+      for (const response of [p.trace, splitLogicWords(p.trace).join(' ')]) {
+        expect(checkAlrFormat(response)).toEqual({
+          valid: true,
+          verdict: p.label ? 'entailed' : 'not-entailed',
+          problems: [],
+        });
+        const score = scoreAlr(response, p.label);
+        expect(score.correct && score.formatValid).toBe(true);
+      }
+    }
   });
 
   it('gives a worked trace for a known problem', () => {
