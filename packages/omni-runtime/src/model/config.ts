@@ -159,7 +159,8 @@ export function parseThinkerConfig(raw: Json, file = 'config.json'): ThinkerConf
   return {
     text: textConfig,
     audio: audioConfig,
-    audioTokenId: top.int('audio_token_index', OMNI_TOKEN_IDS.audio),
+    // transformers wrote `audio_token_index`; newer versions write `audio_token_id`.
+    audioTokenId: top.int('audio_token_index', top.int('audio_token_id', OMNI_TOKEN_IDS.audio)),
     audioStartTokenId: top.int('audio_start_token_id', OMNI_TOKEN_IDS.audioStart),
     audioEndTokenId: top.int('audio_end_token_id', OMNI_TOKEN_IDS.audioEnd),
   };
