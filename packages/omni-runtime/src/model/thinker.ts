@@ -1,5 +1,6 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { audioTokensForFrames } from '@soundmind/audio-io';
 import type { Rng } from '@soundmind/rl-core';
 import { noGrad } from '../autograd/mode.js';
 import { GenerationError, WeightMismatchError } from '../errors.js';
@@ -189,16 +190,40 @@ export class OmniThinker extends ParamModule {
     let placeholders = 0;
     for (let i = 0; i < n; i++) if (isAudio(i)) placeholders++;
     if (placeholders === 0 && audio.length === 0) return reshape(tokens, [batch, n / batch, D]);
-    const audioEmb = this.audio_tower.forward(audio);
-    if (audioEmb.dim(0) !== placeholders)
+    // A clip that appears several times (a prompt repeated n times for GRPO) is encoded once; its rows are
+    // gathered for every occurrence, and their gradients add up in the gather's backward.
+    const unique: AudioFeatures[] = [];
+    const firstRow = new Map<AudioFeatures, number>();
+    let encoded = 0;
+    for (const clip of audio) {
+      if (firstRow.has(clip)) continue;
+      firstRow.set(clip, encoded);
+      unique.push(clip);
+      encoded += audioTokensForFrames(clip.validFrames ?? clip.frames);
+    }
+    const total = audio.reduce((sum, clip) => sum + audioTokensForFrames(clip.validFrames ?? clip.frames), 0);
+    if (total !== placeholders)
       throw new GenerationError(
         'AUDIO_COUNT_MISMATCH',
-        `the input has ${placeholders} <|AUDIO|> token(s) but the ${audio.length} audio clip(s) encode to ${audioEmb.dim(0)}`,
+        `the input has ${placeholders} <|AUDIO|> token(s) but the ${audio.length} audio clip(s) encode to ${total}`,
       );
+    const audioEmb = this.audio_tower.forward(unique);
     // One gather over [token embeddings; audio embeddings] splices audio in and routes both gradients.
     const rows = new Int32Array(n);
-    let k = 0;
-    for (let i = 0; i < n; i++) rows[i] = isAudio(i) ? n + k++ : i;
+    let clip = 0;
+    let within = 0;
+    for (let i = 0; i < n; i++) {
+      if (!isAudio(i)) {
+        rows[i] = i;
+        continue;
+      }
+      let c = audio[clip] as AudioFeatures;
+      while (within >= audioTokensForFrames(c.validFrames ?? c.frames)) {
+        c = audio[++clip] as AudioFeatures;
+        within = 0;
+      }
+      rows[i] = n + (firstRow.get(c) as number) + within++;
+    }
     return reshape(embedding(concat([tokens, audioEmb], 0), rows), [batch, n / batch, D]);
   }
 

@@ -148,6 +148,33 @@ describe('OmniPolicy on the tiny reference checkpoint', () => {
     reference.dispose();
   });
 
+  it('encodes a clip shared by repeated prompts once; gradients add up over the repeats', async () => {
+    const one = fixtureBatch();
+    const two: PolicyBatch<OmniPrompt> = {
+      ...one,
+      prompts: [one.prompts[0]!, one.prompts[0]!],
+      promptIds: [one.promptIds[0]!, one.promptIds[0]!],
+      responseIds: [one.responseIds[0]!, one.responseIds[0]!],
+    };
+    const g1 = { data: new Float64Array(one.cols).fill(0.1), rows: 1, cols: one.cols };
+    const g2 = { data: new Float64Array(2 * one.cols).fill(0.1), rows: 2, cols: one.cols };
+    policy.zeroGrad();
+    const single = await policy.logProbs(one, { requiresGrad: true });
+    await policy.backward(one, g1);
+    const conv = policy.thinker.audio_tower.conv1.w;
+    const once = conv.grad!.toArray();
+    policy.zeroGrad();
+    const double = await policy.logProbs(two, { requiresGrad: true });
+    await policy.backward(two, g2);
+    const twice = conv.grad!.toArray();
+    for (let t = 0; t < one.cols; t++) {
+      expect(double.logProbs.data[t]).toBeCloseTo(single.logProbs.data[t]!, 5);
+      expect(double.logProbs.data[one.cols + t]).toBeCloseTo(single.logProbs.data[t]!, 5);
+    }
+    for (let i = 0; i < once.length; i += 37) expect(twice[i]).toBeCloseTo(2 * once[i]!, 5);
+    policy.zeroGrad();
+  });
+
   it('rejects gradients of the wrong shape', async () => {
     const batch = fixtureBatch();
     await policy.logProbs(batch, { requiresGrad: true });
