@@ -1,3 +1,4 @@
 import { packageProject } from '../../vitest.shared.js';
 
-export default packageProject(import.meta.url);
+// global-setup builds dist/ first: worker threads run the compiled worker.
+export default packageProject(import.meta.url, { globalSetup: ['./test/global-setup.ts'] });

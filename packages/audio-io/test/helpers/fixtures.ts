@@ -26,3 +26,14 @@ export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
   return m;
 }
+
+/** Bit-for-bit equality of two float arrays (vitest's toEqual walks typed arrays element by element: slow). */
+export function sameBits(a: Float32Array | Float64Array, b: Float32Array | Float64Array): boolean {
+  if (a.constructor !== b.constructor || a.length !== b.length) return false;
+  return (
+    Buffer.compare(
+      Buffer.from(a.buffer, a.byteOffset, a.byteLength),
+      Buffer.from(b.buffer, b.byteOffset, b.byteLength),
+    ) === 0
+  );
+}

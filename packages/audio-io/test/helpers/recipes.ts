@@ -1,6 +1,6 @@
 /**
  * Test signals defined by recipes that fixtures/recipes.py reproduces bit for bit (same float64 operations in
- * the same order, float32 at the end), so fixtures store a recipe and a checksum instead of megabytes of input.
+ * the same order; float32, or the 16-bit grid where sin() of two libms could differ in the last bit, at the end), so fixtures store a recipe and a checksum instead of megabytes of input.
  */
 
 export type Recipe =
@@ -38,6 +38,11 @@ export function goldenSignal(n = 19_750): Float32Array {
   return x;
 }
 
+/** Quantise to the 16-bit grid: a last-bit difference between two libm sin()s cannot survive it. */
+function pcm16(v: number): number {
+  return Math.floor(v * 32768 + 0.5) / 32768;
+}
+
 /**
  * A voiced source with intonation and vibrato, harmonics up to `topHz`, syllable envelope and pauses, as float64.
  * The phase is wrapped every sample to keep sin's argument small.
@@ -73,7 +78,7 @@ function speech(n: number, rate: number, seed: number): Float32Array {
     const gain = 0.4 + ((k * 7) % 10) / 10;
     const t = i / rate;
     const fricative = t % 0.77 < 0.08 ? 5 : 1;
-    x[i] = 0.3 * gain * base[i % baseLength]! + 0.02 * fricative * noise[i]!;
+    x[i] = pcm16(0.3 * gain * base[i % baseLength]! + 0.02 * fricative * noise[i]!);
   }
   return x;
 }
@@ -89,7 +94,7 @@ function probe(n: number, rate: number, seed: number): Float32Array {
     let v = 0.2 * base[i]! + burst * noise[i]!;
     if (7900 < 0.45 * rate) v += 0.05 * Math.sin(TWO_PI * 7900 * t);
     if (9000 < 0.45 * rate) v += 0.05 * Math.sin(TWO_PI * 9000 * t);
-    x[i] = v;
+    x[i] = pcm16(v);
   }
   return x;
 }
