@@ -174,6 +174,13 @@ describe('computePolicyLoss edge cases and errors', () => {
     expect(() => computePolicyLoss('vanilla', { ...base(), clipRatioC: 1 })).toThrow(InvalidOptionError);
     expect(() => computePolicyLoss('vanilla', { ...base(), clipRatioLow: -0.1 })).toThrow(/clipRatioLow/);
     expect(() => computePolicyLoss('dro', { ...base(), droBeta: 0 })).toThrow(/droBeta/);
+    const negative = fromRows([
+      [1, -1, 0],
+      [1, 0, 0],
+    ]);
+    expect(() => computePolicyLoss('vanilla', { ...base(), responseMask: negative })).toThrow(
+      /responseMask\[0, 1\] is -1/,
+    );
     expect(() => computePolicyLoss('vanilla', { ...base(), lossAggMode: 'sum' as 'token-mean' })).toThrow(
       UnknownModeError,
     );

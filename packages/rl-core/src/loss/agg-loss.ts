@@ -31,7 +31,13 @@ export interface AggLossResult {
  * Per-row scales a_i with loss = Σ_i a_i Σ_t m[i, t]·ℓ[i, t]: every mode is linear in ℓ and weights a row's
  * tokens by its mask. Masked positions get weight 0 and are never read, so padding may hold anything.
  */
-export function aggRowScales(mask: Matrix, mode: LossAggMode, options: AggLossOptions = {}): Float64Array {
+export function aggRowScales(
+  mask: Matrix,
+  mode: LossAggMode,
+  options: AggLossOptions = {},
+  /** Σ_t mask[i, t] per row, when the caller already has it. */
+  rowTokens?: Float64Array,
+): Float64Array {
   const variant = options.variant ?? 'current';
   if (
     !(LOSS_AGG_MODES as readonly string[]).includes(mode) ||
@@ -43,12 +49,13 @@ export function aggRowScales(mask: Matrix, mode: LossAggMode, options: AggLossOp
   const dp = checkPositive(options.dpSize ?? 1, 'dpSize', true);
   const { rows, cols } = mask;
   const m = mask.data;
-  const tok = new Float64Array(rows);
+  const tok = rowTokens ?? new Float64Array(rows);
   let total = 0;
   let nonEmpty = 0;
   for (let i = 0; i < rows; i++) {
     let s = 0;
-    for (let k = i * cols; k < (i + 1) * cols; k++) s += m[k] as number;
+    if (rowTokens) s = rowTokens[i] as number;
+    else for (let k = i * cols; k < (i + 1) * cols; k++) s += m[k] as number;
     tok[i] = s;
     total += s;
     if (s > 0) nonEmpty++;

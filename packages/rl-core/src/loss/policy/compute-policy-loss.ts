@@ -1,7 +1,13 @@
-import { InvalidOptionError, NonFiniteInputError, UnknownModeError } from '../../errors.js';
+import { InvalidOptionError, UnknownModeError } from '../../errors.js';
 import { type LossAggMode, POLICY_LOSS_MODES, type PolicyLossMode } from '../../names.js';
 import { MASK_EPS } from '../../stats/masked.js';
-import { assertFiniteWhereMasked, assertShape, type Matrix, zerosLike } from '../../tensor/matrix.js';
+import {
+  assertFiniteWhereMasked,
+  assertMask,
+  assertShape,
+  type Matrix,
+  zerosLike,
+} from '../../tensor/matrix.js';
 import { aggRowScales } from '../agg-loss.js';
 import { cispoLoss } from './cispo.js';
 import { clipCovLoss } from './clip-cov.js';
@@ -59,7 +65,7 @@ export function computePolicyLoss(mode: PolicyLossMode, input: PolicyLossInput):
   assertShape(oldLogProb, m.rows, m.cols, 'oldLogProb');
   assertShape(advantages, m.rows, m.cols, 'advantages');
   if (input.rolloutIsWeights) assertShape(input.rolloutIsWeights, m.rows, m.cols, 'rolloutIsWeights');
-  const total = validate(input);
+  const { total, rowTokens } = validate(input);
   const grad = zerosLike(logProb);
   if (mode === 'geo_mean' && input.rolloutIsWeights) {
     throw new InvalidOptionError(
@@ -68,7 +74,7 @@ export function computePolicyLoss(mode: PolicyLossMode, input: PolicyLossInput):
     );
   }
   const aggMode = FORCED_AGG[mode] ?? input.lossAggMode ?? 'token-mean';
-  const scale = mode === 'geo_mean' ? new Float64Array(0) : aggRowScales(m, aggMode, input);
+  const scale = mode === 'geo_mean' ? new Float64Array(0) : aggRowScales(m, aggMode, input, rowTokens);
   const ctx = context(input, total, scale, grad);
   const out = mode === 'geo_mean' ? geoMeanLoss(ctx) : TOKEN_LOSSES[mode](ctx);
   return { loss: out.loss, gradLogProb: grad, metrics: out.metrics };
@@ -76,58 +82,44 @@ export function computePolicyLoss(mode: PolicyLossMode, input: PolicyLossInput):
 
 /**
  * One pass over the inputs: the mask must hold finite weights >= 0, and (unless nonFinite = 'propagate')
- * the tensors must be finite wherever the mask keeps a position. Returns Σ mask.
+ * the tensors must be finite wherever the mask keeps a position. Returns Σ mask, overall and per row.
  */
-function validate(input: PolicyLossInput): number {
-  const m = input.responseMask.data;
-  const tensors: [string, ArrayLike<number>][] = [
-    ['logProb', input.logProb.data],
-    ['oldLogProb', input.oldLogProb.data],
-    ['advantages', input.advantages.data],
-  ];
-  if (input.rolloutIsWeights) tensors.push(['rolloutIsWeights', input.rolloutIsWeights.data]);
+function validate(input: PolicyLossInput): { total: number; rowTokens: Float64Array } {
+  const { rows, cols, data: m } = input.responseMask;
+  const lp = input.logProb.data;
+  const old = input.oldLogProb.data;
+  const adv = input.advantages.data;
   const check = (input.nonFinite ?? 'error') === 'error';
-  const [lp, old, adv] = tensors.map((t) => t[1]) as [
-    ArrayLike<number>,
-    ArrayLike<number>,
-    ArrayLike<number>,
-  ];
-  const cols = input.responseMask.cols;
+  const rowTokens = new Float64Array(rows);
   let total = 0;
-  for (let k = 0; k < m.length; k++) {
-    const w = m[k] as number;
-    if (w === 0) continue;
-    if (!(w > 0 && w < Number.POSITIVE_INFINITY)) {
-      throw new NonFiniteInputError(
-        'responseMask',
-        Math.floor(k / cols),
-        k % cols,
-        w,
-        '; masks hold 0/1 (or finite weights >= 0)',
-      );
+  for (let i = 0; i < rows; i++) {
+    let row = 0;
+    let probe = 0;
+    for (let k = i * cols, end = k + cols; k < end; k++) {
+      const w = m[k] as number;
+      if (w === 0) continue;
+      if (!(w > 0)) assertMask(input.responseMask);
+      row += w;
+      // x − x is 0 for a finite x and NaN otherwise: one sum tests the three tensors
+      probe += (lp[k] as number) - (lp[k] as number) + (old[k] as number) - (old[k] as number);
+      probe += (adv[k] as number) - (adv[k] as number);
     }
-    total += w;
-    // x − x is 0 for finite x and NaN otherwise: one test for the three tensors
-    if (
-      check &&
-      Number.isNaN(
-        (lp[k] as number) -
-          (lp[k] as number) +
-          (old[k] as number) -
-          (old[k] as number) +
-          (adv[k] as number) -
-          (adv[k] as number),
-      )
-    ) {
-      for (const [name, d] of tensors) {
-        const v = d[k] as number;
-        if (!Number.isFinite(v)) throw new NonFiniteInputError(name, Math.floor(k / cols), k % cols, v);
+    if (!(row < Number.POSITIVE_INFINITY)) assertMask(input.responseMask);
+    if (check && Number.isNaN(probe)) {
+      for (const [name, t] of [
+        ['logProb', input.logProb],
+        ['oldLogProb', input.oldLogProb],
+        ['advantages', input.advantages],
+      ] as const) {
+        assertFiniteWhereMasked(t, input.responseMask, name);
       }
     }
+    rowTokens[i] = row;
+    total += row;
   }
   if (check && input.rolloutIsWeights)
     assertFiniteWhereMasked(input.rolloutIsWeights, input.responseMask, 'rolloutIsWeights');
-  return total;
+  return { total, rowTokens };
 }
 
 function context(input: PolicyLossInput, maskTotal: number, scale: Float64Array, grad: Matrix): LossContext {
