@@ -459,6 +459,34 @@ float* scratch(std::vector<float>& v, int64_t n) {
   return v.data();
 }
 
+// Attention's per-head products are small (32 query rows x keys x head dim): below this many
+// multiply-adds our own vector kernels beat a BLAS call, whose fixed cost dominates there.
+constexpr int64_t kSmallGemm = 1 << 18;
+
+// C[m, n] = alpha A B^T (scores, dP). bt is B transposed ([k, >= n], leading dimension ldbt), which
+// turns the small case into the outer-product kernel (dot products would need horizontal sums).
+void attnNT(int64_t m, int64_t n, int64_t k, float alpha, const float* a, int64_t lda, const float* b, int64_t ldb,
+            const float* bt, int64_t ldbt, float* c, int64_t ldc) {
+  if (m * n * k <= kSmallGemm) K->smallGemmXN(m, n, k, alpha, a, lda, 1, bt, ldbt, 0.0f, c, ldc);
+  else sgemm(false, true, m, n, k, alpha, a, lda, b, ldb, 0.0f, c, ldc);
+}
+
+// dst[d, j] = src[j * ld + d] for j < rows, d < cols (a head's keys or values, transposed).
+void transposeHead(const float* src, int64_t ld, int64_t rows, int64_t cols, float* dst) {
+  for (int64_t j = 0; j < rows; j++)
+    for (int64_t d = 0; d < cols; d++) dst[d * rows + j] = src[j * ld + d];
+}
+
+thread_local std::vector<float> scratchKt, scratchVt;
+
+// C = alpha op(A) B + beta C, op(A) = A [m, k] (lda) or A^T with A [k, m] (lda)
+void attnXN(bool transA, int64_t m, int64_t n, int64_t k, float alpha, const float* a, int64_t lda, const float* b,
+            int64_t ldb, float beta, float* c, int64_t ldc) {
+  if (m * n * k <= kSmallGemm)
+    K->smallGemmXN(m, n, k, alpha, a, transA ? 1 : lda, transA ? lda : 1, b, ldb, beta, c, ldc);
+  else sgemm(transA, false, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+}
+
 // Query rows are processed in blocks; each block only touches the key columns some row of it can see
 // (for causal attention this skips most of the upper triangle).
 constexpr int64_t kAttnRowBlock = 32;
@@ -522,6 +550,7 @@ Napi::Value Attention(const Napi::CallbackInfo& info) {
   const int parts = partsFor(tasks * T * S * Dh, kGemmWorkPerThread / 4);
   pool->run(tasks, parts, [&](int64_t lo, int64_t hi) {
     float* P = scratch(scratchA, kAttnRowBlock * std::max<int64_t>(S, 1));
+    float* Kt = scratch(scratchKt, S * Dh);
     for (int64_t task = lo; task < hi; task++) {
       const int64_t b = task / H, h = task % H, kvh = h / group;
       const float* qh = q + (b * T * H + h) * Dh;
@@ -529,6 +558,7 @@ Napi::Value Attention(const Napi::CallbackInfo& info) {
       const float* vh = v + b * s.kvBatchStride + kvh * Dh;
       float* oh = out + (b * T * H + h) * Dh;
       float* lh = lse + (b * H + h) * T;
+      transposeHead(kh, ldk, S, Dh, Kt);
       for (int64_t r0 = 0; r0 < T; r0 += kAttnRowBlock) {
         const int64_t r1 = std::min(T, r0 + kAttnRowBlock), nr = r1 - r0;
         int64_t kLo, kHi;
@@ -541,9 +571,9 @@ Napi::Value Attention(const Napi::CallbackInfo& info) {
           continue;
         }
         const int64_t w = kHi - kLo;
-        sgemm(false, true, nr, w, Dh, s.scale, qh + r0 * ldq, ldq, kh + kLo * ldk, ldk, 0.0f, P, w);
+        attnNT(nr, w, Dh, s.scale, qh + r0 * ldq, ldq, kh + kLo * ldk, ldk, Kt + kLo, S, P, w);
         probabilities(s, b, r0, r1, kLo, w, P, nullptr, lh);
-        sgemm(false, false, nr, Dh, w, 1.0f, P, w, vh + kLo * ldk, ldk, 0.0f, oh + r0 * ldq, ldq);
+        attnXN(false, nr, Dh, w, 1.0f, P, w, vh + kLo * ldk, ldk, 0.0f, oh + r0 * ldq, ldq);
       }
     }
   });
@@ -561,10 +591,14 @@ Napi::Value AttentionBackward(const Napi::CallbackInfo& info) {
   pool->run(tasks, parts, [&](int64_t lo, int64_t hi) {
     float* P = scratch(scratchA, kAttnRowBlock * std::max<int64_t>(S, 1));
     float* dP = scratch(scratchB, kAttnRowBlock * std::max<int64_t>(S, 1));
+    float* Kt = scratch(scratchKt, S * Dh);
+    float* Vt = scratch(scratchVt, S * Dh);
     for (int64_t task = lo; task < hi; task++) {
       const int64_t b = task / Hkv, kvh = task % Hkv;
       const float* kh = k + b * s.kvBatchStride + kvh * Dh;
       const float* vh = v + b * s.kvBatchStride + kvh * Dh;
+      transposeHead(kh, ldk, S, Dh, Kt);
+      transposeHead(vh, ldk, S, Dh, Vt);
       float* dkh = dk + b * S * ldk + kvh * Dh;
       float* dvh = dv + b * S * ldk + kvh * Dh;
       for (int64_t j = 0; j < S; j++) {
@@ -587,18 +621,18 @@ Napi::Value AttentionBackward(const Napi::CallbackInfo& info) {
             continue;
           }
           const int64_t w = kHi - kLo;
-          sgemm(false, true, nr, w, Dh, s.scale, qh + r0 * ldq, ldq, kh + kLo * ldk, ldk, 0.0f, P, w);
+          attnNT(nr, w, Dh, s.scale, qh + r0 * ldq, ldq, kh + kLo * ldk, ldk, Kt + kLo, S, P, w);
           probabilities(s, b, r0, r1, kLo, w, P, lh, nullptr);
-          sgemm(true, false, w, Dh, nr, 1.0f, P, w, gh + r0 * ldq, ldq, 1.0f, dvh + kLo * ldk, ldk);
-          sgemm(false, true, nr, w, Dh, 1.0f, gh + r0 * ldq, ldq, vh + kLo * ldk, ldk, 0.0f, dP, w);
+          attnXN(true, w, Dh, nr, 1.0f, P, w, gh + r0 * ldq, ldq, 1.0f, dvh + kLo * ldk, ldk);
+          attnNT(nr, w, Dh, 1.0f, gh + r0 * ldq, ldq, vh + kLo * ldk, ldk, Vt + kLo, S, dP, w);
           for (int64_t t = r0; t < r1; t++) {
             const float rd = K->dot(gh + t * ldq, oh + t * ldq, Dh);
             float* pr = P + (t - r0) * w;
             float* dr = dP + (t - r0) * w;
             for (int64_t j = 0; j < w; j++) dr[j] = pr[j] * (dr[j] - rd) * s.scale;
           }
-          sgemm(false, false, nr, Dh, w, 1.0f, dP, w, kh + kLo * ldk, ldk, 0.0f, dqh + r0 * ldq, ldq);
-          sgemm(true, false, w, Dh, nr, 1.0f, dP, w, qh + r0 * ldq, ldq, 1.0f, dkh + kLo * ldk, ldk);
+          attnXN(false, nr, Dh, w, 1.0f, dP, w, kh + kLo * ldk, ldk, 0.0f, dqh + r0 * ldq, ldq);
+          attnXN(true, w, Dh, nr, 1.0f, dP, w, qh + r0 * ldq, ldq, 1.0f, dkh + kLo * ldk, ldk);
         }
       }
     }

@@ -54,6 +54,13 @@ struct KernelTable {
   float (*dot)(const float* a, const float* b, int64_t n);
   void (*scaledAdd)(float* y, const float* x, float alpha, int64_t n);
   void (*expShift)(float* x, int64_t n, float scale, float shift);  // x = exp(x*scale - shift)
+  // Small GEMMs for attention (where a BLAS call costs more than the arithmetic), row-major:
+  // C[m, n] = alpha * A[m, k] B[n, k]^T + beta * C   (beta 0 or 1)
+  void (*smallGemmNT)(int64_t m, int64_t n, int64_t k, float alpha, const float* a, int64_t lda, const float* b,
+                      int64_t ldb, float beta, float* c, int64_t ldc);
+  // C[m, n] = alpha * A B[k, n] + beta * C with A(i, p) = a[i * aRow + p * aCol] (A or A^T)
+  void (*smallGemmXN)(int64_t m, int64_t n, int64_t k, float alpha, const float* a, int64_t aRow, int64_t aCol,
+                      const float* b, int64_t ldb, float beta, float* c, int64_t ldc);
 };
 
 const KernelTable* kernels_generic();

@@ -2,6 +2,7 @@
 // instruction set (OMNI_ISA = generic | avx2 | avx512, see binding.gyp); loops are written so that
 // GCC vectorises them (`omp simd`, no libm calls in hot loops). Reductions run in a fixed order, so a
 // given build gives the same bits run after run.
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -531,11 +532,132 @@ static void expShift(float* x, int64_t n, float scale, float shift) {
   for (int64_t i = 0; i < n; i++) x[i] = fexp(x[i] * scale - shift);
 }
 
+// 8-float vectors (GCC vector extensions: one ymm register with AVX2, two xmm in the generic build);
+// v8u is the unaligned, aliasing view used for loads and stores.
+typedef float v8f __attribute__((vector_size(32)));
+typedef float v8u __attribute__((vector_size(32), aligned(4), may_alias));
+
+static inline v8f load8(const float* p) { return *reinterpret_cast<const v8u*>(p); }
+static inline void store8(float* p, v8f v) { *reinterpret_cast<v8u*>(p) = v; }
+static inline float hsum8(v8f v) {
+  return ((v[0] + v[4]) + (v[1] + v[5])) + ((v[2] + v[6]) + (v[3] + v[7]));
+}
+
+// Dot products of 2 rows of A with 4 rows of B per tile (8 vector accumulators, kept in registers).
+static void smallGemmNT(int64_t m, int64_t n, int64_t k, float alpha, const float* a, int64_t lda, const float* b,
+                        int64_t ldb, float beta, float* c, int64_t ldc) {
+  const int64_t k8 = k & ~int64_t(7);
+  for (int64_t i = 0; i < m; i += 2) {
+    const int64_t mi = std::min<int64_t>(2, m - i);
+    const float* a0 = a + i * lda;
+    const float* a1 = a + (i + mi - 1) * lda;
+    for (int64_t j = 0; j < n; j += 4) {
+      const int64_t nj = std::min<int64_t>(4, n - j);
+      const float* b0 = b + j * ldb;
+      const float* b1 = b + (j + std::min<int64_t>(1, nj - 1)) * ldb;
+      const float* b2 = b + (j + std::min<int64_t>(2, nj - 1)) * ldb;
+      const float* b3 = b + (j + std::min<int64_t>(3, nj - 1)) * ldb;
+      v8f c00 = {}, c01 = {}, c02 = {}, c03 = {}, c10 = {}, c11 = {}, c12 = {}, c13 = {};
+      for (int64_t p = 0; p < k8; p += 8) {
+        const v8f x0 = load8(a0 + p), x1 = load8(a1 + p);
+        v8f y = load8(b0 + p);
+        c00 += x0 * y;
+        c10 += x1 * y;
+        y = load8(b1 + p);
+        c01 += x0 * y;
+        c11 += x1 * y;
+        y = load8(b2 + p);
+        c02 += x0 * y;
+        c12 += x1 * y;
+        y = load8(b3 + p);
+        c03 += x0 * y;
+        c13 += x1 * y;
+      }
+      float r[2][4] = {{hsum8(c00), hsum8(c01), hsum8(c02), hsum8(c03)}, {hsum8(c10), hsum8(c11), hsum8(c12), hsum8(c13)}};
+      const float* rows[2] = {a0, a1};
+      const float* cols[4] = {b0, b1, b2, b3};
+      for (int64_t p = k8; p < k; p++)
+        for (int u = 0; u < 2; u++)
+          for (int q = 0; q < 4; q++) r[u][q] += rows[u][p] * cols[q][p];
+      for (int64_t u = 0; u < mi; u++)
+        for (int64_t q = 0; q < nj; q++) {
+          float* cp = c + (i + u) * ldc + j + q;
+          const float v = alpha * r[u][q];
+          *cp = beta == 0.0f ? v : v + *cp;
+        }
+    }
+  }
+}
+
+// Outer-product form: rows i, i+1 of C accumulate rows of B scaled by A(i, p), A(i+1, p); 32 columns
+// (8 accumulators) at a time, then 8, then single columns.
+static void smallGemmXN(int64_t m, int64_t n, int64_t k, float alpha, const float* a, int64_t aRow, int64_t aCol,
+                        const float* b, int64_t ldb, float beta, float* c, int64_t ldc) {
+  const int64_t n32 = n & ~int64_t(31), n8 = n & ~int64_t(7);
+  auto finish = [&](float* cp, v8f acc) {
+    v8f v = alpha * acc;
+    if (beta != 0.0f) v += load8(cp);
+    store8(cp, v);
+  };
+  for (int64_t i = 0; i < m; i += 2) {
+    const bool two = i + 1 < m;
+    const float* a0 = a + i * aRow;
+    const float* a1 = a + (two ? i + 1 : i) * aRow;
+    float* c0 = c + i * ldc;
+    float* c1 = c + (i + 1) * ldc;
+    for (int64_t j = 0; j < n32; j += 32) {
+      v8f x0 = {}, x1 = {}, x2 = {}, x3 = {}, y0 = {}, y1 = {}, y2 = {}, y3 = {};
+      for (int64_t p = 0; p < k; p++) {
+        const float s0 = a0[p * aCol], s1 = a1[p * aCol];
+        const float* bp = b + p * ldb + j;
+        const v8f b0 = load8(bp), b1 = load8(bp + 8), b2 = load8(bp + 16), b3 = load8(bp + 24);
+        x0 += s0 * b0;
+        x1 += s0 * b1;
+        x2 += s0 * b2;
+        x3 += s0 * b3;
+        y0 += s1 * b0;
+        y1 += s1 * b1;
+        y2 += s1 * b2;
+        y3 += s1 * b3;
+      }
+      finish(c0 + j, x0);
+      finish(c0 + j + 8, x1);
+      finish(c0 + j + 16, x2);
+      finish(c0 + j + 24, x3);
+      if (two) {
+        finish(c1 + j, y0);
+        finish(c1 + j + 8, y1);
+        finish(c1 + j + 16, y2);
+        finish(c1 + j + 24, y3);
+      }
+    }
+    for (int64_t j = n32; j < n8; j += 8) {
+      v8f x = {}, y = {};
+      for (int64_t p = 0; p < k; p++) {
+        const v8f bv = load8(b + p * ldb + j);
+        x += a0[p * aCol] * bv;
+        y += a1[p * aCol] * bv;
+      }
+      finish(c0 + j, x);
+      if (two) finish(c1 + j, y);
+    }
+    for (int64_t j = n8; j < n; j++) {
+      float x = 0, y = 0;
+      for (int64_t p = 0; p < k; p++) {
+        x += a0[p * aCol] * b[p * ldb + j];
+        y += a1[p * aCol] * b[p * ldb + j];
+      }
+      c0[j] = beta == 0.0f ? alpha * x : alpha * x + c0[j];
+      if (two) c1[j] = beta == 0.0f ? alpha * y : alpha * y + c1[j];
+    }
+  }
+}
+
 static const KernelTable table = {
     OMNI_STR(OMNI_ISA), binary, affine, axpy, unary, unaryBackward, reduceRows, reduceInner, sumSquares, softmax,
     softmaxBackward, logSoftmaxGather, logSoftmaxGatherBackward, entropy, entropyBackward, rmsNorm,
     rmsNormBackwardDx, layerNorm, layerNormBackwardDx, swiglu, swigluBackward, rope, adamw, dot, scaledAdd,
-    expShift,
+    expShift, smallGemmNT, smallGemmXN,
 };
 
 }  // namespace isa_
