@@ -81,41 +81,70 @@ export function generateIds(
     reason: 'length' as 'stop' | 'length',
   }));
 
+  // Identical prompts (GRPO repeats each prompt n times) are prefilled once; their cache rows are copied.
+  const uniqueOf = new Map<string, number>();
+  const unique: PromptInput[] = [];
+  const uniqueIndex = prompts.map((p) => {
+    const key = promptKey(p);
+    let u = uniqueOf.get(key);
+    if (u === undefined) {
+      u = unique.length;
+      uniqueOf.set(key, u);
+      unique.push(p);
+    }
+    return u;
+  });
+  const U = unique.length;
+
   return noGrad(() => {
     let cache = new KVCache({
       layers: c.numHiddenLayers,
-      batch: B,
+      batch: U,
       maxLength: P + options.maxNewTokens,
       kvHeads: c.numKeyValueHeads,
       headDim: c.headDim,
     });
     try {
-      // Prefill: rows left-padded to P tokens.
-      const ids = new Int32Array(B * P).fill(pad);
-      const positions = new Int32Array(B * P);
-      let keyStart = new Int32Array(B);
-      let nextPos = new Int32Array(B);
+      // Prefill: unique prompts left-padded to P tokens.
+      const ids = new Int32Array(U * P).fill(pad);
+      const positions = new Int32Array(U * P);
       const audio: AudioFeatures[] = [];
-      prompts.forEach((p, b) => {
+      unique.forEach((p, u) => {
         const start = P - p.ids.length;
-        ids.set(p.ids, b * P + start);
-        for (let j = 0; j < p.ids.length; j++) positions[b * P + start + j] = j;
-        keyStart[b] = start;
-        nextPos[b] = p.ids.length;
+        ids.set(p.ids, u * P + start);
+        for (let j = 0; j < p.ids.length; j++) positions[u * P + start + j] = j;
         audio.push(...(p.audio ?? []));
       });
+      const uniqueKeyStart = Int32Array.from(unique, (p) => P - p.ids.length);
       let logits = tidy(() => {
-        const h = thinker.hidden(thinker.embed(ids, B, audio), { positions, cache, keyStart });
+        const h = thinker.hidden(thinker.embed(ids, U, audio), {
+          positions,
+          cache,
+          keyStart: uniqueKeyStart,
+        });
         return lastLogits(thinker, h);
       });
-      let rows = prompts.map((_, b) => b); // batch slot -> prompt index
+      if (U < B) {
+        const expanded = cache.selectRows(uniqueIndex);
+        cache.dispose();
+        cache = expanded;
+      }
+      // Batch slot -> prompt index. Finished rows stay in the batch (fed their last token, outputs ignored)
+      // until a quarter of the batch is finished; then the batch and its cache are compacted.
+      let rows = prompts.map((_, b) => b);
+      let live = rows.map(() => true);
+      let keyStart = Int32Array.from(prompts, (p) => P - p.ids.length);
+      let nextPos = Int32Array.from(prompts, (p) => p.ids.length);
+      let next = new Int32Array(B);
+      // The first step reads each prompt's row of the unique prefill's logits.
+      let logitsRow = (slot: number) => uniqueIndex[rows[slot] as number] as number;
       let finished = 0;
-      for (let step = 0; step < options.maxNewTokens && rows.length > 0; step++) {
+      for (let step = 0; step < options.maxNewTokens; step++) {
         const data = logits.cpuData() as Float32Array;
-        const next = new Int32Array(rows.length);
-        const alive: number[] = [];
         rows.forEach((r, slot) => {
-          const row = data.subarray(slot * V, (slot + 1) * V);
+          if (!live[slot]) return;
+          const at = logitsRow(slot);
+          const row = data.subarray(at * V, (at + 1) * V);
           const token = sampleToken(row, options, options.rng);
           const logProb = tokenLogProb(row, token, temperature);
           const o = out[r] as (typeof out)[number];
@@ -125,28 +154,32 @@ export function generateIds(
           next[slot] = token;
           if (stops.has(token)) {
             o.reason = 'stop';
+            live[slot] = false;
             finished++;
-          } else alive.push(slot);
+          }
         });
         logits.dispose();
-        if (alive.length === 0 || step + 1 === options.maxNewTokens) break;
+        if (finished === B || step + 1 === options.maxNewTokens) break;
         options.onProgress?.(finished, B);
-        if (alive.length < rows.length) {
-          // Drop finished rows from the batch (and their cache rows).
+        const alive = rows.flatMap((_, slot) => (live[slot] ? [slot] : []));
+        if (alive.length <= 0.75 * rows.length) {
           const smaller = cache.selectRows(alive);
           cache.dispose();
           cache = smaller;
           rows = alive.map((s) => rows[s] as number);
+          live = rows.map(() => true);
           keyStart = Int32Array.from(alive, (s) => keyStart[s] as number);
           nextPos = Int32Array.from(alive, (s) => nextPos[s] as number);
+          next = Int32Array.from(alive, (s) => next[s] as number);
         }
-        const stepIds = Int32Array.from(alive, (s) => next[s] as number);
+        logitsRow = (slot) => slot;
         const stepPos = nextPos.slice();
         for (let i = 0; i < nextPos.length; i++) nextPos[i] = (nextPos[i] as number) + 1;
+        const stepIds = next;
         const stepCache = cache;
         const stepKeyStart = keyStart;
         logits = tidy(() => {
-          const h = thinker.hidden(thinker.embed(stepIds, rows.length), {
+          const h = thinker.hidden(thinker.embed(stepIds, stepIds.length), {
             positions: stepPos,
             cache: stepCache,
             keyStart: stepKeyStart,
@@ -168,6 +201,22 @@ export function generateIds(
       cache.dispose();
     }
   });
+}
+
+// Prompts are the same input when their ids and their audio clips (by identity) are the same.
+const clipIds = new WeakMap<AudioFeatures, number>();
+let nextClipId = 0;
+function promptKey(p: PromptInput): string {
+  let key = p.ids.join(',');
+  for (const clip of p.audio ?? []) {
+    let id = clipIds.get(clip);
+    if (id === undefined) {
+      id = nextClipId++;
+      clipIds.set(clip, id);
+    }
+    key += `|${id}`;
+  }
+  return key;
 }
 
 // Logits [B, V] of the last position of hidden states [B, T, D].

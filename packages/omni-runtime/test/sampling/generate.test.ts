@@ -127,3 +127,23 @@ describe('sampler', () => {
     expect(top3[0] + top3[2] + top3[5]).toBe(0);
   });
 });
+
+describe('generateIds with repeated prompts and early stops', () => {
+  it('gives every row the same tokens as generating it alone (greedy), whatever the batch layout', async () => {
+    const thinker = await OmniThinker.fromPretrained(dir);
+    const [a, b] = ref.cases.map(prompt) as [ReturnType<typeof prompt>, ReturnType<typeof prompt>];
+    const stop = ref.cases[1]!.greedy[3]!; // ends the audio prompt's row early
+    const opts = { maxNewTokens: 12, doSample: false, stopTokenIds: [stop] };
+    const alone = [a, b].map((p) => generateIds(thinker, [p], opts)[0]!);
+    const layout = [a, b, a, b, b, a, a, b];
+    const batch = generateIds(thinker, layout, opts);
+    batch.forEach((g, i) => {
+      const want = layout[i] === a ? alone[0]! : alone[1]!;
+      expect(Array.from(g.tokens)).toEqual(Array.from(want.tokens));
+      expect(g.finishReason).toBe(want.finishReason);
+      for (let t = 0; t < g.tokens.length; t++) expect(g.logProbs[t]).toBeCloseTo(want.logProbs[t]!, 5);
+    });
+    expect(alone[1]!.finishReason).toBe('stop');
+    thinker.dispose();
+  });
+});
