@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 # Debian packages every job needs; `--bench` adds the peers the benchmarks compare against.
 debian_packages=(libopenblas-dev)  # omni-runtime native kernels (sgemm)
-if [ "${1:-}" = "--bench" ]; then debian_packages+=(python3-numpy python3-torch); fi
+if [ "${1:-}" = "--bench" ]; then debian_packages+=(python3-numpy python3-torch espeak-ng libsoxr0); fi  # espeak-ng: alr-data TTS peer; libsoxr0: audio-io resampling peer
 missing=()
 for p in "${debian_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -106,7 +106,7 @@ describe('generateLogicSplits', () => {
       const steps = p.trace.slice('<think> '.length, p.trace.indexOf(' </think>')).split(' . ');
       expect(steps.length).toBe(p.meta.chainLength);
     }
-    expect(logicVocabulary().length).toBeLessThan(45);
+    expect(logicVocabulary().length).toBe(27);
   });
 
   it('traces get full format and answer credit from the metrics scorer, also as a word-level decoder joins them', () => {

@@ -76,22 +76,9 @@ describe('synthesizeSpokenDataset', async () => {
     expect(items.length).toBe(2);
   });
 
-  it('is cached by a hash of the options, and deterministic', async () => {
+  it('is cached by a hash of the options', async () => {
     const again = await synthesizeSpokenDataset({ cacheDir, seed: 3, sizes, ...voiceOptions, workers: 1 });
     expect(again).toEqual({ ...first, cached: true });
-    const other = await synthesizeSpokenDataset({
-      cacheDir: await tempDir(),
-      seed: 3,
-      sizes,
-      ...voiceOptions,
-      workers: 1,
-    });
-    expect(other.manifest).toEqual(first.manifest);
-    for (const file of ['test.jsonl', 'test/0001/question.wav', 'train/0002/question.wav']) {
-      expect((await readFile(join(other.root, file))).equals(await readFile(join(first.root, file)))).toBe(
-        true,
-      );
-    }
     const changed = await synthesizeSpokenDataset({
       cacheDir,
       seed: 4,
