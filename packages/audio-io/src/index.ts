@@ -14,7 +14,7 @@ export {
 } from './errors.js';
 export { audioTokenCount, audioTokensForFrames, type FramingOptions } from './features/frames.js';
 export { type LogMelOptions, type LogMelSpectrogram, logMelSpectrogram } from './features/log-mel.js';
-export { melFilterBank } from './features/mel-filter-bank.js';
+export { type MelFilterBank, melFilterBank } from './features/mel-filter-bank.js';
 export {
   type FeaturePreset,
   QWEN_OMNI_FEATURES,

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ComplexFft, RealFft } from '../src/dsp/fft.js';
+import { maxAbsDiff } from './helpers/fixtures.js';
+import { lcgNoise } from './helpers/recipes.js';
 
 /** Plain O(n^2) DFT: the reference every fast kernel is checked against. */
 function naiveDft(re: Float64Array, im: Float64Array): [Float64Array, Float64Array] {
@@ -20,28 +22,12 @@ function naiveDft(re: Float64Array, im: Float64Array): [Float64Array, Float64Arr
   return [outRe, outIm];
 }
 
-function signal(n: number, seed: number): Float64Array {
-  let s = seed >>> 0;
-  const x = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(1664525, s) + 1013904223) >>> 0;
-    x[i] = s / 4294967296 - 0.5;
-  }
-  return x;
-}
-
-function maxAbsDiff(a: Float64Array, b: Float64Array, len = a.length): number {
-  let m = 0;
-  for (let i = 0; i < len; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
-  return m;
-}
-
 describe('ComplexFft', () => {
   it.each([1, 2, 3, 4, 5, 7, 8, 12, 16, 25, 49, 60, 100, 200, 256, 343, 1000, 1024])(
     'matches the plain DFT for n = %i',
     (n) => {
-      const re = signal(n, n);
-      const im = signal(n, n + 1000);
+      const re = lcgNoise(n, n);
+      const im = lcgNoise(n, n + 1000);
       const [wantRe, wantIm] = naiveDft(re, im);
       new ComplexFft(n).forward(re, im);
       expect(maxAbsDiff(re, wantRe)).toBeLessThan(1e-11 * n);
@@ -56,17 +42,17 @@ describe('ComplexFft', () => {
 });
 
 describe('RealFft', () => {
-  it.each([2, 4, 10, 400, 2048, 4096])(
+  it.each([2, 4, 10, 400, 1024, 2048, 6144])(
     'forward matches the DFT and inverse restores the input (n = %i)',
     (n) => {
-      const x = signal(n, 7 * n);
+      const x = lcgNoise(n, 7 * n);
       const [wantRe, wantIm] = naiveDft(x, new Float64Array(n));
       const fft = new RealFft(n);
       const re = new Float64Array(n / 2 + 1);
       const im = new Float64Array(n / 2 + 1);
       fft.forward(x, re, im);
-      expect(maxAbsDiff(re, wantRe, n / 2 + 1)).toBeLessThan(1e-11 * n);
-      expect(maxAbsDiff(im, wantIm, n / 2 + 1)).toBeLessThan(1e-11 * n);
+      expect(maxAbsDiff(re, wantRe.subarray(0, n / 2 + 1))).toBeLessThan(1e-11 * n);
+      expect(maxAbsDiff(im, wantIm.subarray(0, n / 2 + 1))).toBeLessThan(1e-11 * n);
       const back = new Float64Array(n);
       fft.inverse(re, im, back);
       expect(maxAbsDiff(back, x)).toBeLessThan(1e-14 * n);
