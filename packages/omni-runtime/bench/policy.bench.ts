@@ -4,7 +4,7 @@
 // `policy-sample-b128`: 128 prompts of 40 tokens, 40 sampled tokens each (T = 1), new tokens/s.
 // Targets from embedded-demo.md (torch 1 thread on a quiet machine): ~7k and ~8k tokens/s.
 import { type PolicyBatch, Rng } from '@soundmind/rl-core';
-import { embeddedThinkerConfig } from '../src/model/config.js';
+import { embeddedConfigForTokenizer } from '../src/model/config.js';
 import { OmniThinker } from '../src/model/thinker.js';
 import { OmniPolicy, type OmniPrompt } from '../src/policy/omni-policy.js';
 import { OmniTokenizer } from '../src/tokenizer/tokenizer.js';
@@ -20,12 +20,7 @@ export async function run(ctx: BenchContext): Promise<BenchEntry[]> {
     Array.from({ length: 39 }, (_, i) => `w${i}`),
   );
   const tokenizer = OmniTokenizer.fromJson(tokenizerJson, tokenizerConfig);
-  const s = tokenizer.specialIds;
-  const config = embeddedThinkerConfig(tokenizer.size, {
-    audioTokenId: s.audio,
-    audioStartTokenId: s.audioStart,
-    audioEndTokenId: s.audioEnd,
-  });
+  const config = embeddedConfigForTokenizer(tokenizer);
   const rng = new Rng(0);
   const policy = new OmniPolicy(OmniThinker.create(config, { rng }), tokenizer, { lr: 2e-4 });
   const V = tokenizer.size;

@@ -29,6 +29,7 @@ export {
 export { AudioEncoder, type AudioFeatures } from './model/audio-encoder.js';
 export {
   type AudioConfig,
+  embeddedConfigForTokenizer,
   embeddedThinkerConfig,
   OMNI_TOKEN_IDS,
   parseThinkerConfig,
@@ -54,7 +55,7 @@ export {
   sileroVadModelPath,
   speechSegments,
 } from './onnx/silero-vad.js';
-export { add, addScaledInPlace, affine, div, maximum, minimum, mul, neg, sub } from './ops/arithmetic.js';
+export { add, addScaledInPlace, affine, div, mul, neg, sub } from './ops/arithmetic.js';
 export { type AttentionOptions, attention } from './ops/attention.js';
 export { avgPool1d, type Conv1dOptions, conv1d } from './ops/conv.js';
 export { embedding } from './ops/embedding.js';

@@ -10,7 +10,11 @@ import {
   TokenizerError,
   WeightMismatchError,
 } from '../src/errors.js';
-import { embeddedThinkerConfig, parseThinkerConfig } from '../src/model/config.js';
+import {
+  embeddedConfigForTokenizer,
+  embeddedThinkerConfig,
+  parseThinkerConfig,
+} from '../src/model/config.js';
 import { OmniThinker } from '../src/model/thinker.js';
 import { OnnxModel } from '../src/onnx/onnx-model.js';
 import { sileroVadModelPath } from '../src/onnx/silero-vad.js';
@@ -111,11 +115,7 @@ describe('generation and policy errors', () => {
   const { tokenizerJson, tokenizerConfig } = buildWordLevelTokenizer(['cats']);
   const tokenizer = OmniTokenizer.fromJson(tokenizerJson, tokenizerConfig);
   const s = tokenizer.specialIds;
-  const config = embeddedThinkerConfig(tokenizer.size, {
-    audioTokenId: s.audio,
-    audioStartTokenId: s.audioStart,
-    audioEndTokenId: s.audioEnd,
-  });
+  const config = embeddedConfigForTokenizer(tokenizer);
   let thinker: OmniThinker;
   beforeAll(() => {
     thinker = OmniThinker.create(config, { rng: new Rng(0) });

@@ -1,7 +1,7 @@
 import type { Storage } from '../tensor/storage.js';
 
 /** Elementwise binary ops. */
-export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'max' | 'min';
+export type BinaryOp = 'add' | 'sub' | 'mul' | 'div';
 /** Elementwise unary ops; each has a derivative kernel. */
 export type UnaryOp =
   | 'neg'

@@ -254,6 +254,19 @@ export function embeddedThinkerConfig(vocabSize: number, tokenIds: EmbeddedToken
   };
 }
 
+/** The embedded default sized for a tokenizer: its vocabulary size and its audio token ids. */
+export function embeddedConfigForTokenizer(tokenizer: {
+  readonly size: number;
+  readonly specialIds: { readonly audio: number; readonly audioStart: number; readonly audioEnd: number };
+}): ThinkerConfig {
+  const s = tokenizer.specialIds;
+  return embeddedThinkerConfig(tokenizer.size, {
+    audioTokenId: s.audio,
+    audioStartTokenId: s.audioStart,
+    audioEndTokenId: s.audioEnd,
+  });
+}
+
 export interface EmbeddedTokenIds {
   readonly audioTokenId: number;
   readonly audioStartTokenId: number;

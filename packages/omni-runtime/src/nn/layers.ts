@@ -18,6 +18,30 @@ export interface InitOptions {
   std?: number;
 }
 
+/**
+ * PyTorch's default init for Linear / Conv1d (U(-1/sqrt(fanIn), 1/sqrt(fanIn)) for weight and bias),
+ * or N(0, std) weights and zero biases when `std` is given.
+ */
+function initParams(
+  weightShape: number[],
+  fanIn: number,
+  opts: InitOptions,
+  withBias: boolean,
+): { weight: Tensor; bias: Tensor | null } {
+  const bound = 1 / Math.sqrt(fanIn);
+  const dtype = opts.dtype ?? 'float32';
+  const out = weightShape[0]!;
+  if (opts.std === undefined)
+    return {
+      weight: uniform(weightShape, opts.rng, -bound, bound, { dtype }),
+      bias: withBias ? uniform([out], opts.rng, -bound, bound, { dtype }) : null,
+    };
+  return {
+    weight: randn(weightShape, opts.rng, { std: opts.std, dtype }),
+    bias: withBias ? zeros([out], { dtype }) : null,
+  };
+}
+
 /** y = x W^T + b; weight [out, in], bias [out]. Default init as PyTorch: U(-1/sqrt(in), 1/sqrt(in)). */
 export class Linear extends Module {
   readonly weight: Tensor;
@@ -28,23 +52,9 @@ export class Linear extends Module {
     opts: InitOptions & { bias?: boolean },
   ) {
     super();
-    const bound = 1 / Math.sqrt(inFeatures);
-    const dtype = opts.dtype ?? 'float32';
-    this.weight = this.registerParameter(
-      'weight',
-      opts.std === undefined
-        ? uniform([outFeatures, inFeatures], opts.rng, -bound, bound, { dtype })
-        : randn([outFeatures, inFeatures], opts.rng, { std: opts.std, dtype }),
-    );
-    this.bias =
-      (opts.bias ?? true)
-        ? this.registerParameter(
-            'bias',
-            opts.std === undefined
-              ? uniform([outFeatures], opts.rng, -bound, bound, { dtype })
-              : zeros([outFeatures], { dtype }),
-          )
-        : null;
+    const init = initParams([outFeatures, inFeatures], inFeatures, opts, opts.bias ?? true);
+    this.weight = this.registerParameter('weight', init.weight);
+    this.bias = init.bias ? this.registerParameter('bias', init.bias) : null;
   }
   forward(x: Tensor): Tensor {
     return linear(x, this.weight, this.bias);
@@ -104,7 +114,7 @@ export class LayerNorm extends Module {
   }
 }
 
-/** Conv1d: weight [out, in, kernel], bias [out]; init as PyTorch (bound 1/sqrt(in * kernel)). */
+/** Conv1d: weight [out, in, kernel], bias [out]; init as PyTorch (fan-in in * kernel). */
 export class Conv1d extends Module {
   readonly weight: Tensor;
   readonly bias: Tensor | null;
@@ -119,18 +129,14 @@ export class Conv1d extends Module {
     super();
     this.stride = opts.stride ?? 1;
     this.padding = opts.padding ?? 0;
-    const bound = 1 / Math.sqrt(inChannels * kernelSize);
-    const dtype = opts.dtype ?? 'float32';
-    this.weight = this.registerParameter(
-      'weight',
-      opts.std === undefined
-        ? uniform([outChannels, inChannels, kernelSize], opts.rng, -bound, bound, { dtype })
-        : randn([outChannels, inChannels, kernelSize], opts.rng, { std: opts.std, dtype }),
+    const init = initParams(
+      [outChannels, inChannels, kernelSize],
+      inChannels * kernelSize,
+      opts,
+      opts.bias ?? true,
     );
-    this.bias =
-      (opts.bias ?? true)
-        ? this.registerParameter('bias', uniform([outChannels], opts.rng, -bound, bound, { dtype }))
-        : null;
+    this.weight = this.registerParameter('weight', init.weight);
+    this.bias = init.bias ? this.registerParameter('bias', init.bias) : null;
   }
   forward(x: Tensor): Tensor {
     return conv1d(x, this.weight, this.bias, { stride: this.stride, padding: this.padding });

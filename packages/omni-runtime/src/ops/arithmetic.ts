@@ -125,63 +125,6 @@ export function div(a: Tensor, b: Tensor | number): Tensor {
   return out;
 }
 
-/** Elementwise maximum with broadcasting (gradient to the larger input; ties go to a). */
-export function maximum(a: Tensor, b: Tensor): Tensor {
-  return selectBinary('max', a, b);
-}
-
-/** Elementwise minimum with broadcasting (gradient to the smaller input; ties go to a). */
-export function minimum(a: Tensor, b: Tensor): Tensor {
-  return selectBinary('min', a, b);
-}
-
-function selectBinary(op: 'max' | 'min', a: Tensor, b: Tensor): Tensor {
-  const out = binaryForward(op, a, b);
-  if (needsGrad(a, b))
-    record(out, op, [a, b], [a, out], (g, [sa, so]) => {
-      // mask = (out == a): built as 1 - |sign(out - a)| without a dedicated kernel
-      const ad = sa!.cpuData();
-      const od = so!.cpuData();
-      const outShape = so!.shape;
-      const mask = empty(outShape, g.dtype, g.device);
-      const md = mask.cpuData();
-      const strides = broadcastStrides(sa!.shape, outShape);
-      forEachBroadcast(outShape, strides, (i, ai) => {
-        md[i] = od[i] === ad[ai] ? 1 : 0;
-      });
-      const ga = a.requiresGrad ? productGrad(g, mask, a.shape) : null;
-      let gb: Tensor | null = null;
-      if (b.requiresGrad) {
-        kernels(mask).affine(mask.storage, -1, 1, mask.storage, mask.size);
-        gb = productGrad(g, mask, b.shape);
-      }
-      mask.dispose();
-      return [ga, gb];
-    });
-  return out;
-}
-
-function forEachBroadcast(
-  shape: readonly number[],
-  strides: readonly number[],
-  fn: (i: number, src: number) => void,
-) {
-  const rank = shape.length;
-  const total = shape.reduce((x, y) => x * y, 1);
-  const idx = new Array<number>(rank).fill(0);
-  let src = 0;
-  for (let i = 0; i < total; i++) {
-    fn(i, src);
-    for (let d = rank - 1; d >= 0; d--) {
-      idx[d]!++;
-      src += strides[d]!;
-      if (idx[d]! < shape[d]!) break;
-      src -= strides[d]! * shape[d]!;
-      idx[d] = 0;
-    }
-  }
-}
-
 /** alpha * x + beta, elementwise. */
 export function affine(x: Tensor, alpha: number, beta = 0): Tensor {
   checkFloat('affine', x);

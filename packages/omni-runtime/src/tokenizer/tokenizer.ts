@@ -1,8 +1,9 @@
-import { access, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { TokenizerError } from '../errors.js';
+import { exists } from '../weights/atomic-file.js';
 
 type Json = Record<string, unknown>;
 
@@ -224,15 +225,6 @@ function qwen2TokenizerJson(vocab: Json, merges: string[], config: Json): Json {
       merges,
     },
   };
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 async function readJson(path: string): Promise<Json> {

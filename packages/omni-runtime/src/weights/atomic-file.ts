@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { type FileHandle, open, rename, unlink } from 'node:fs/promises';
+import { access, type FileHandle, open, rename, unlink } from 'node:fs/promises';
 
 /**
  * Writes a file atomically: `write` fills `${path}.tmp-<pid>-<random>` in the same folder, which is then
@@ -33,4 +33,14 @@ export function writeWholeFileAtomic(path: string, data: string | Uint8Array): P
   return writeFileAtomic(path, async (file) => {
     await file.writeFile(data);
   });
+}
+
+/** Whether a path exists (and is visible to this process): the file helpers of the package live here. */
+export async function exists(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -1,7 +1,7 @@
-import { access, mkdir, readFile, unlink } from 'node:fs/promises';
+import { mkdir, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SafetensorsError } from '../errors.js';
-import { writeWholeFileAtomic } from './atomic-file.js';
+import { exists, writeWholeFileAtomic } from './atomic-file.js';
 import { SAFETENSORS_DTYPE_BYTES, type SafetensorsDtype } from './dtype.js';
 import { numel, SafetensorsFile, type TensorToWrite, writeSafetensors } from './safetensors.js';
 
@@ -186,15 +186,6 @@ export async function saveCheckpoint(
 function describe(f: SafetensorsFile, name: string, file: string): CheckpointTensorInfo {
   const { dtype, shape } = f.info(name);
   return { name, dtype, shape, file };
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 async function readIndex(path: string): Promise<Map<string, string>> {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type PolicyBatch, Rng } from '@soundmind/rl-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { embeddedThinkerConfig } from '../../src/model/config.js';
+import { embeddedConfigForTokenizer } from '../../src/model/config.js';
 import { OmniThinker } from '../../src/model/thinker.js';
 import { OmniPolicy, type OmniPrompt } from '../../src/policy/omni-policy.js';
 import { OmniTokenizer } from '../../src/tokenizer/tokenizer.js';
@@ -188,11 +188,7 @@ describe('OmniPolicy on the embedded model with chat prompts', () => {
   it('generates from text + audio conversations and scores its own samples consistently', async () => {
     const tokenizer = embeddedTokenizer();
     const s = tokenizer.specialIds;
-    const config = embeddedThinkerConfig(tokenizer.size, {
-      audioTokenId: s.audio,
-      audioStartTokenId: s.audioStart,
-      audioEndTokenId: s.audioEnd,
-    });
+    const config = embeddedConfigForTokenizer(tokenizer);
     const policy = new OmniPolicy(OmniThinker.create(config, { rng: new Rng(0), initStd: 0.3 }), tokenizer, {
       lr: 1e-3,
       schedule: (step) => 1 / (1 + step),

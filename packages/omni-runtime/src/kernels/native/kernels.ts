@@ -39,7 +39,7 @@ export interface NativeAddon {
 }
 
 const UNARY = ['neg', 'exp', 'log', 'sqrt', 'rsqrt', 'square', 'abs', 'tanh', 'sigmoid', 'relu', 'silu', 'gelu_erf', 'gelu_tanh'];
-const BINARY = ['add', 'sub', 'mul', 'div', 'max', 'min'];
+const BINARY = ['add', 'sub', 'mul', 'div'];
 
 const f = (s: Storage): F => (s as CpuStorage).data as F;
 const fo = (s: Storage | null): F | null => (s ? ((s as CpuStorage).data as F) : null);

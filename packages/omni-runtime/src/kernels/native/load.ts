@@ -31,9 +31,9 @@ export function loadNativeKernels(): Kernels | null {
     }
   }
   if (!addon) {
-    const e = firstError as Error;
-    process.emitWarning(
-      `@soundmind/omni-runtime: native kernels unavailable (${(e as Error).message.split('\n')[0]}); using the slow TypeScript reference kernels. Build them with: pnpm --filter @soundmind/omni-runtime build`,
+    const e = firstError ?? new Error('not found');
+    process.stderr.write(
+      `warning: @soundmind/omni-runtime native kernels unavailable (${e.message.split('\n')[0]}); using the slow TypeScript reference kernels (build them: pnpm --filter @soundmind/omni-runtime build)\n`,
     );
     return null;
   }

@@ -67,10 +67,6 @@ function applyBinary(op: BinaryOp, x: number, y: number): number {
       return x * y;
     case 'div':
       return x / y;
-    case 'max':
-      return x >= y || Number.isNaN(x) ? x : y;
-    case 'min':
-      return x <= y || Number.isNaN(x) ? x : y;
   }
 }
 
