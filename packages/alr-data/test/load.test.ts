@@ -130,8 +130,9 @@ describe('GitHub layout with audio', async () => {
       ['0009', 1],
       ['0010', 1],
     ]);
-    // 0006 has no audio at all; 0010's question.wav is not a WAV file.
+    // 0006 has no audio at all; 0010's question.wav is not a WAV file; 0007's answer file is empty.
     await writeFile(join(root, 'bad', '0010', 'question.wav'), 'not a wav file at all');
+    await writeFile(join(root, 'bad', '0007', 'answer_0.wav'), '');
     const issues: AlrRecordError[] = [];
     const items = await collect(
       readAlrAnnotations(join(root, 'bad.jsonl'), {
@@ -141,13 +142,14 @@ describe('GitHub layout with audio', async () => {
         onIssue: (e) => issues.push(e),
       }),
     );
-    expect(items.map((i) => i.id)).toEqual(['0001', '0007']);
+    expect(items.map((i) => i.id)).toEqual(['0001']);
     expect(issues.map((e) => [e.code, e.at.line, e.at.field])).toEqual([
       ['MISSING_FIELD', 2, 'user_content'],
       ['BAD_LABEL', 3, 'label'],
       ['DUPLICATE_ID', 4, 'id'],
       ['BAD_FIELD', 5, 'user_content'],
       ['MISSING_AUDIO', 6, 'question audio'],
+      ['UNREADABLE_AUDIO', 7, 'answer audio'],
       ['BAD_FIELD', 8, undefined],
       ['BAD_FIELD', 9, 'user_content'],
       ['UNREADABLE_AUDIO', 10, 'question audio'],
@@ -157,7 +159,8 @@ describe('GitHub layout with audio', async () => {
     );
     expect(issues[2]?.message).toMatch(/duplicate id, first seen on line 1/);
     expect(issues[4]?.message).toMatch(/0006.question\.wav does not exist/);
-    expect(issues[7]?.message).toMatch(/not a WAV file/);
+    expect(issues[5]?.message).toMatch(/answer_0\.wav is empty/);
+    expect(issues[8]?.message).toMatch(/not a WAV file/);
     await expect(collect(readAlrAnnotations(join(root, 'bad.jsonl')))).rejects.toThrow(
       /bad\.jsonl:2 \(id "0002"\) field "user_content": is missing/,
     );

@@ -181,6 +181,17 @@ describe('generateLogicSplits', () => {
     expect(bad([fam], ['cats', 'dogs', 'some'])).toThrow(/"some" is a structure word/);
     expect(bad([fam], ['cats', 'Dogs', 'owls'])).toThrow(/must be one lower-case word/);
     expect(bad([{ ...fam, supervision: 'both' }])).toThrow(LogicOptionsError);
+    expect(bad([{ ...fam, premiseForms: ['X'] }])).toThrow(
+      /premiseForms must be a non-empty list of A, E, I, O/,
+    );
+    expect(bad([{ ...fam, weight: 0 }])).toThrow(/weight must be a positive number/);
+    expect(bad([{ ...fam, distractors: 4 }])).toThrow(/distractors must be an integer from 0 to 3/);
+    expect(bad([{ ...fam, name: 'a b' }])).toThrow(/name must be letters/);
+    expect(bad([])).toThrow(/at least one problem family/);
+    expect(bad([fam], ['cats', 'cats', 'owls'])).toThrow(/must be distinct/);
+    expect(() => generateLogicProblems({ split: 'x', count: -1 })).toThrow(
+      /count must be a non-negative integer/,
+    );
     expect(() =>
       generateLogicProblems({
         split: 'x',

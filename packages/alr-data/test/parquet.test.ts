@@ -152,6 +152,9 @@ describe('verl Parquet', async () => {
   it('rejects files that are not Parquet or lack verl columns', async () => {
     const notParquet = join(dir, 'not.parquet');
     await writeFile(notParquet, 'hello');
+    await expect(
+      writeVerlParquet([], join(dir, 'c.parquet'), { compression: 'lz4' as never }),
+    ).rejects.toThrow(/unknown compression "lz4"/);
     await expect(readVerlParquet(notParquet)).rejects.toThrow(/not\.parquet: not a readable Parquet file/);
     await expect(readVerlParquet(join(dir, 'absent.parquet'))).rejects.toThrow(
       /absent\.parquet: cannot read Parquet file/,

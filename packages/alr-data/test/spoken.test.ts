@@ -114,6 +114,18 @@ describe('synthesizeSpokenDataset', async () => {
       synthesizeSpokenDataset({ ...base, voiceSplit: 'held-out', heldOutVoices: ['nope'] }),
     ).rejects.toThrow(/subset of voices/);
     await expect(synthesizeSpokenDataset({ ...base, rateRange: [300, 100] })).rejects.toThrow(/rateRange/);
+    await expect(synthesizeSpokenDataset({ ...base, pitchRange: [0, 120] })).rejects.toThrow(/pitchRange/);
+    await expect(synthesizeSpokenDataset({ ...base, voiceSplit: 'mixed' as never })).rejects.toThrow(
+      /voiceSplit/,
+    );
+    await expect(
+      synthesizeSpokenDataset({
+        ...base,
+        voices: ['en-us'],
+        voiceSplit: 'held-out',
+        heldOutVoices: ['en-us'],
+      }),
+    ).rejects.toThrow(/leave at least one voice/);
     await expect(synthesizeSpokenDataset({ ...base, cacheDir: '' })).rejects.toThrow(/cacheDir/);
   });
 });
