@@ -119,11 +119,15 @@ export class OmniPolicy implements Policy<OmniPrompt> {
   /** Loads a checkpoint folder (weights, config, tokenizer) as a trainable policy. */
   static async fromPretrained(dir: string, options: OmniPolicyOptions): Promise<OmniPolicy> {
     const { OmniTokenizer } = await import('../tokenizer/tokenizer.js');
-    const [thinker, tokenizer] = await Promise.all([
+    const [thinker, tokenizer] = await Promise.allSettled([
       OmniThinker.fromPretrained(dir),
       OmniTokenizer.fromDir(dir),
     ]);
-    return new OmniPolicy(thinker, tokenizer, options);
+    if (thinker.status === 'rejected' || tokenizer.status === 'rejected') {
+      if (thinker.status === 'fulfilled') thinker.value.dispose();
+      throw thinker.status === 'rejected' ? thinker.reason : (tokenizer as PromiseRejectedResult).reason;
+    }
+    return new OmniPolicy(thinker.value, tokenizer.value, options);
   }
 
   /** The encoded input of a prompt (chat template applied, audio expanded). */

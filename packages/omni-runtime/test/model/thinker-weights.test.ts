@@ -149,3 +149,24 @@ describe('other checkpoint layouts', () => {
     full.dispose();
   });
 });
+
+describe('saving over the source folder', () => {
+  it('rewrites a checkpoint in place (sharded -> single file) and it still loads', async () => {
+    const src = await OmniThinker.fromPretrained(tiny);
+    await src.save(dir, { maxShardBytes: 40_000 }); // a sharded copy to start from
+    src.dispose();
+    const loaded = await OmniThinker.fromPretrained(dir);
+    const before = loaded.logits([1, 2, 3]);
+    await loaded.save(dir); // single file now; the old index must go, the unloaded tensor must stay
+    const files = await readdir(dir);
+    expect(files).toContain('model.safetensors');
+    expect(files).not.toContain('model.safetensors.index.json');
+    const again = await OmniThinker.fromPretrained(dir);
+    expect(again.logits([1, 2, 3])).toEqual(before);
+    const ck = await Checkpoint.open(dir);
+    expect(ck.has('thinker.audio_tower.audio_bos_eos_token.weight')).toBe(true);
+    await ck.close();
+    loaded.dispose();
+    again.dispose();
+  });
+});

@@ -245,3 +245,33 @@ describe('OmniPolicy on the embedded model with chat prompts', () => {
     policy.dispose();
   });
 });
+
+describe('OmniPolicy.fromPretrained', () => {
+  it('loads weights and tokenizer from one folder, and reports a folder without a tokenizer', async () => {
+    const { mkdtemp, rm, cp } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const d = await mkdtemp(join(tmpdir(), 'omni-policy-'));
+    try {
+      await cp(dir, d, { recursive: true });
+      await expect(OmniPolicy.fromPretrained(d, { lr: 1e-3 })).rejects.toMatchObject({
+        code: 'NO_TOKENIZER',
+      });
+      const { tokenizerJson, tokenizerConfig } = buildWordLevelTokenizer(words);
+      const p = new OmniPolicy(
+        await OmniThinker.fromPretrained(d),
+        OmniTokenizer.fromJson(tokenizerJson, tokenizerConfig),
+        {
+          lr: 1e-3,
+        },
+      );
+      await p.save(d);
+      const loaded = await OmniPolicy.fromPretrained(d, { lr: 1e-3 });
+      expect(loaded.tokenizer.size).toBe(p.tokenizer.size);
+      expect(loaded.thinker.logits([1, 2])).toEqual(p.thinker.logits([1, 2]));
+      loaded.dispose();
+      p.dispose();
+    } finally {
+      await rm(d, { recursive: true, force: true });
+    }
+  });
+});
