@@ -57,7 +57,7 @@ export function sampleToken(logits: Float32Array, o: SamplerOptions, rng: Rng | 
   const topP = o.topP ?? 1;
   // Candidates sorted by logit, descending; only as many as top-k needs when top-p is off.
   let order: Int32Array;
-  if (topK > 0 && topK < V && topP >= 1) order = topIndices(logits, topK);
+  if (topK > 0 && topK < V) order = topCandidates(logits, topK);
   else {
     order = new Int32Array(V).map((_, i) => i);
     if (topK > 0 || topP < 1) order.sort((a, b) => (logits[b] as number) - (logits[a] as number));
@@ -96,6 +96,20 @@ export function sampleToken(logits: Float32Array, o: SamplerOptions, rng: Rng | 
     if (u < 0) return order[i] as number;
   }
   return order[n - 1] as number;
+}
+
+// The k largest logits, sorted descending, plus any other token tied with the k-th (top-k keeps ties).
+function topCandidates(values: Float32Array, k: number): Int32Array {
+  const top = topIndices(values, k);
+  const kth = values[top[k - 1] as number] as number;
+  const chosen = new Set(top);
+  const ties: number[] = [];
+  for (let i = 0; i < values.length; i++) if (values[i] === kth && !chosen.has(i)) ties.push(i);
+  if (ties.length === 0) return top;
+  const out = new Int32Array(k + ties.length);
+  out.set(top);
+  out.set(ties, k);
+  return out;
 }
 
 // Indices of the k largest values, sorted descending (ties: lower index first).

@@ -147,3 +147,24 @@ describe('generateIds with repeated prompts and early stops', () => {
     thinker.dispose();
   });
 });
+
+describe('top-k / top-p candidate sets', () => {
+  it('match a brute-force reference on random logits, ties at the k-th value included', () => {
+    const rng = new Rng(11);
+    for (let trial = 0; trial < 200; trial++) {
+      const V = 5 + rng.int(60);
+      // Coarse values so that ties happen.
+      const logits = Float32Array.from({ length: V }, () => Math.round(rng.normal() * 4) / 2);
+      const k = 1 + rng.int(V);
+      const p = [1, 0.9, 0.5][rng.int(3)]!;
+      const sorted = Array.from(logits).sort((a, b) => b - a);
+      const kth = sorted[k - 1]!;
+      const allowedK = new Set(Array.from(logits.keys()).filter((i) => logits[i]! >= kth));
+      const seen = new Set<number>();
+      const r = new Rng(trial);
+      for (let d = 0; d < 40; d++) seen.add(sampleToken(logits, { topK: k, topP: p }, r));
+      for (const t of seen) expect(allowedK.has(t)).toBe(true);
+      if (p === 1 && k === 1) expect(seen.size).toBeLessThanOrEqual(allowedK.size);
+    }
+  });
+});
