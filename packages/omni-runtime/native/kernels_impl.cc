@@ -75,7 +75,7 @@ static inline float ferf(float x) {
 }
 
 enum Unary { NEG, EXP, LOG, SQRT, RSQRT, SQUARE, ABS, TANH, SIGMOID, RELU, SILU, GELU_ERF, GELU_TANH };
-enum Binary { ADD, SUB, MUL, DIV, MAX, MIN };
+enum Binary { ADD, SUB, MUL, DIV };
 
 static const float kSqrt2OverPi = 0.7978845608028654f;
 static const float kGeluC = 0.044715f;
@@ -87,9 +87,7 @@ static inline float applyBinary(int op, float x, float y) {
     case ADD: return x + y;
     case SUB: return x - y;
     case MUL: return x * y;
-    case DIV: return x / y;
-    case MAX: return (x >= y || x != x) ? x : y;
-    default: return (x <= y || x != x) ? x : y;
+    default: return x / y;
   }
 }
 
@@ -135,9 +133,7 @@ static void binary(int op, const float* a, const int64_t* as, const float* b, co
       case ADD: binaryInner<ADD>(pa, sa, pb, sb, po, n); break;
       case SUB: binaryInner<SUB>(pa, sa, pb, sb, po, n); break;
       case MUL: binaryInner<MUL>(pa, sa, pb, sb, po, n); break;
-      case DIV: binaryInner<DIV>(pa, sa, pb, sb, po, n); break;
-      case MAX: binaryInner<MAX>(pa, sa, pb, sb, po, n); break;
-      default: binaryInner<MIN>(pa, sa, pb, sb, po, n); break;
+      default: binaryInner<DIV>(pa, sa, pb, sb, po, n); break;
     }
   }
 }
