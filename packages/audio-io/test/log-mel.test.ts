@@ -88,10 +88,12 @@ describe('logMelSpectrogram against feature_oracle.py (fixtures/make_feature_fix
       const c = manifest.cases.find((k) => k.name === name)!;
       const f = logMelSpectrogram(makeSignal(c.recipe), { ...c.options, padded: true });
       expect(f.frames).toBe(c.paddedFrames);
-      const pad = c.paddingValue ?? at(f, 0, c.computedFrames - 1);
+      const pad = Math.fround(c.paddingValue ?? at(f, 0, c.computedFrames - 1));
+      let off = 0;
       for (let m = 0; m < f.nMels; m++) {
-        for (let t = c.computedFrames; t < f.frames; t += 97) expect(at(f, m, t)).toBe(Math.fround(pad));
+        for (let t = c.computedFrames; t < f.frames; t++) if (at(f, m, t) !== pad) off++;
       }
+      expect(off).toBe(0);
       expect(compare(c, f).worst).toBeLessThanOrEqual(2e-7);
     }
   });

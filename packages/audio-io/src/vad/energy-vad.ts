@@ -3,7 +3,7 @@ import { type AudioSamples, toFloat32 } from '../samples.js';
 import type { SpeechDetector, SpeechSegment } from './speech-detector.js';
 
 export interface EnergyVadOptions {
-  /** analysis window, ms (default 20) */
+  /** analysis window, ms, rounded to a whole number of hops (default 20) */
   frameMs?: number;
   /** hop between windows, ms (default 10) */
   hopMs?: number;
@@ -61,27 +61,37 @@ function settings(options: EnergyVadOptions): Required<EnergyVadOptions> {
   return s;
 }
 
-/** Frame energies in dBFS of the signal after a 60 Hz one-pole high-pass (drops DC offset and rumble). */
-function frameEnergies(x: Float32Array, sampleRate: number, win: number, hop: number): Float64Array {
+/**
+ * Frame energies in dBFS of the signal after a 60 Hz one-pole high-pass (drops DC offset and rumble). Frames
+ * are `blocks` hops long; energy is summed per hop, so memory stays at one number per hop.
+ */
+function frameEnergies(x: Float32Array, sampleRate: number, hop: number, blocks: number): Float64Array {
   const n = x.length;
-  const frames = n === 0 ? 0 : n <= win ? 1 : 1 + Math.ceil((n - win) / hop);
+  const hops = Math.ceil(n / hop);
   const rc = 1 / (2 * Math.PI * HIGHPASS_HZ);
   const a = rc / (rc + 1 / sampleRate);
-  const squares = new Float64Array(n + 1); // prefix sums of y^2
+  const perHop = new Float64Array(hops);
   let prevX = 0;
   let prevY = 0;
-  for (let i = 0; i < n; i++) {
-    const xi = x[i]!;
-    const y = a * (prevY + xi - prevX);
-    prevX = xi;
-    prevY = y;
-    squares[i + 1] = squares[i]! + y * y;
+  for (let h = 0; h < hops; h++) {
+    let sum = 0;
+    const end = Math.min(n, (h + 1) * hop);
+    for (let i = h * hop; i < end; i++) {
+      const xi = x[i]!;
+      const y = a * (prevY + xi - prevX);
+      prevX = xi;
+      prevY = y;
+      sum += y * y;
+    }
+    perHop[h] = sum;
   }
+  const frames = n === 0 ? 0 : Math.max(1, hops - blocks + 1);
   const energies = new Float64Array(frames);
   for (let f = 0; f < frames; f++) {
-    const lo = f * hop;
-    const hi = Math.min(n, lo + win);
-    const mean = (squares[hi]! - squares[lo]!) / Math.max(1, hi - lo);
+    let sum = 0;
+    const last = Math.min(hops, f + blocks);
+    for (let h = f; h < last; h++) sum += perHop[h]!;
+    const mean = sum / Math.max(1, Math.min(n, last * hop) - f * hop);
     energies[f] = mean > 0 ? Math.max(SILENT_DB, 10 * Math.log10(mean)) : SILENT_DB;
   }
   return energies;
@@ -128,9 +138,10 @@ export function detectSpeech(
   }
   const s = settings(options);
   const x = toFloat32(samples, 'samples');
-  const win = Math.max(1, Math.round((s.frameMs * sampleRate) / 1000));
   const hop = Math.max(1, Math.round((s.hopMs * sampleRate) / 1000));
-  const energies = frameEnergies(x, sampleRate, win, hop);
+  const blocks = Math.max(1, Math.round(s.frameMs / s.hopMs));
+  const win = blocks * hop;
+  const energies = frameEnergies(x, sampleRate, hop, blocks);
   const framesPerBlock = Math.max(1, Math.round(500 / s.hopMs));
   const reach = Math.max(0, Math.round(s.noiseWindowMs / 2 / 500));
   const floor = noiseFloor(energies, framesPerBlock, reach);

@@ -47,7 +47,12 @@ function pcm16(v: number): number {
  * A voiced source with intonation and vibrato, harmonics up to `topHz`, syllable envelope and pauses, as float64.
  * The phase is wrapped every sample to keep sin's argument small.
  */
+const voicedCache = new Map<string, Float64Array>();
+
 function voiced(n: number, rate: number, topHz: number): Float64Array {
+  const key = `${n}:${rate}:${topHz}`;
+  const cached = voicedCache.get(key);
+  if (cached !== undefined) return cached;
   const out = new Float64Array(n);
   let phase = 0;
   for (let i = 0; i < n; i++) {
@@ -62,6 +67,8 @@ function voiced(n: number, rate: number, topHz: number): Float64Array {
     const pause = t % 2.3 > 1.9 ? 0 : 1;
     out[i] = v * syllable * pause;
   }
+  if (voicedCache.size > 16) voicedCache.clear();
+  voicedCache.set(key, out);
   return out;
 }
 
