@@ -162,7 +162,9 @@ describe('native kernels agree with the reference kernels', () => {
       for (const n of sizes) {
         const x = rand(n, 3);
         if (op === 'log' || op === 'sqrt' || op === 'rsqrt')
-          data(x).forEach((v, i, d) => (d[i] = 0.05 + Math.abs(v)));
+          data(x).forEach((v, i, d) => {
+            d[i] = 0.05 + Math.abs(v);
+          });
         compare([x], [rand(n)], (k, [a, o]) => k.unary(op, a!, o!, n), [1e-6, 2e-5]);
         compare(
           [x, rand(n)],
