@@ -47,4 +47,30 @@ describe('the pipeline end to end on a tiny model', () => {
     expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/);
     expect(out?.table).toContain('GRPO');
   });
+
+  it('the audio path: spoken questions (eSpeak NG) in SFT batches and an audio-input evaluation', async () => {
+    const dir = join(tempDir(), 'run');
+    const config = resolveConfig({
+      overrides: tinyOverrides([
+        'eval.modalities=text,audio',
+        'sft.audio_fraction=0.25',
+        'data.embedded.audio_size=24',
+        'eval.audio_size=8',
+        'trainer.total_training_steps=1',
+      ]),
+    });
+    const run = RunFolder.create(dir, config);
+    const t0 = performance.now();
+    const out = await runPipeline(config, run, new Ui(null));
+    const audio = out?.summary.stages.grpo?.eval.audio;
+    expect(audio?.n).toBe(8);
+    expect(out?.summary.stages.sft?.eval.audio?.n).toBe(8);
+    // spoken test problem k is text test problem k: audio and text are evaluated on the same problems
+    const rec = run.readJson<{ items: { text: { ids: string[] }; audio: { ids: string[] } } }>(
+      'eval/sft.json',
+    );
+    expect(rec?.items.audio.ids).toEqual(rec?.items.text.ids.slice(0, 8));
+    expect(out?.table).toContain('audio');
+    console.log(`audio e2e ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  });
 });

@@ -38,6 +38,7 @@ export function tinyOverrides(extra: readonly string[] = []): string[] {
     'eval.batch_size=16',
     'eval.samples=2',
     'eval.modalities=text',
+    'sft.audio_fraction=0',
     'budget.minutes=null',
     ...extra,
   ];

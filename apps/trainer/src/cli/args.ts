@@ -60,7 +60,8 @@ export interface CliArgs {
 
 /** Parses `soundmind <command> [flags] [key=value ...]`; throws UsageError with a fix. */
 export function parseCli(argv: readonly string[]): CliArgs {
-  const [first, ...rest] = argv;
+  // `pnpm --filter trainer start -- --minutes 5` hands the `--` separator through: drop it.
+  const [first, ...rest] = argv.filter((a) => a !== '--');
   if (first === undefined || first === 'help' || first === '--help' || first === '-h') {
     return { command: 'help', flags: {}, overrides: [] };
   }

@@ -74,6 +74,13 @@ function openRun(args: CliArgs): RunFolder {
     return RunFolder.open(args.flags.resume);
   }
   const config = configOf(args);
+  const model = config.actor_rollout_ref.model.path;
+  if (model !== 'embedded' && !(existsSync(model) && statSync(model).isDirectory())) {
+    throw new DataError(
+      model,
+      'model folder not found; --model takes a Hugging Face Qwen2.5-Omni checkpoint folder',
+    );
+  }
   return RunFolder.create(args.flags.out ?? defaultOut(config), config);
 }
 

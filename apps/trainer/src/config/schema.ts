@@ -38,7 +38,9 @@ export const CONFIG_SCHEMA = {
       test_size: int(2000, 'Held-out problems per evaluation set (>= 1000 for the quality bar; ours)', {
         min: 1,
       }),
-      audio_size: int(4000, 'Spoken training problems for the audio path (ours)', { min: 0 }),
+      audio_size: int(800, 'Spoken training problems (trace families) for SFT with audio input (ours)', {
+        min: 0,
+      }),
       trace_families: strList(
         ['chain2', 'chain3'],
         'Problem families with reasoning traces, for SFT: chain<K>[-distractor[<N>]] (ours)',
@@ -153,7 +155,10 @@ export const CONFIG_SCHEMA = {
     micro_batch_size: int(64, 'Sequences per forward/backward call (ours)', { min: 1 }),
     warmup_steps: int(100, 'Linear warm-up steps (ours)', { min: 0 }),
     max_steps: int(null, 'Step cap; null = until its time share runs out (ours)', { min: 1, nullable: true }),
-    audio_fraction: num(0.25, 'Share of SFT batches drawn from spoken questions (ours)', { min: 0, max: 1 }),
+    audio_fraction: num(0.1, 'Share of every SFT batch drawn from spoken questions (ours)', {
+      min: 0,
+      max: 1,
+    }),
     control_lr: num(3e-4, 'Learning rate of the same-budget continued-SFT control (ours)', {
       min: 0,
       above: true,
@@ -163,7 +168,13 @@ export const CONFIG_SCHEMA = {
     modalities: strList(['text', 'audio'], 'Input modalities to evaluate (ours)', MODALITIES),
     batch_size: int(256, 'Prompts per generation batch (ours)', { min: 1 }),
     samples: int(12, 'Sample responses kept for the report (ours)', { min: 0 }),
-    audio_size: int(1000, 'Spoken held-out problems to evaluate (ours)', { min: 1 }),
+    audio_size: int(
+      300,
+      'Spoken held-out problems to evaluate: the first N text test problems, read aloud (ours)',
+      {
+        min: 1,
+      },
+    ),
   },
   trainer: {
     project_name: str('soundmind', 'Project name (verl)'),

@@ -1,7 +1,9 @@
+import { logicVocabulary } from '@soundmind/alr-data';
 import type { OmniPrompt } from '@soundmind/omni-runtime';
 import type { PromptItem } from '@soundmind/rl-core';
 import type { TrainerConfig } from '../config/schema.js';
 import { type EmbeddedData, loadEmbeddedData } from '../data/embedded.js';
+import { loadSpokenData, type SpokenData } from '../data/spoken.js';
 import { TrainerError } from '../errors.js';
 import type { EvalItem } from '../eval/evaluate.js';
 import { ModelHost } from '../model/host.js';
@@ -28,12 +30,13 @@ export const FULL_PLAN: PipelinePlan = { sft: true, grpo: true, control: true, r
 /** Everything the stages train and evaluate on, as prompts for the model host. */
 interface StageData {
   readonly sft: SftSource[];
+  readonly sftAudio: SftSource[];
   readonly rl: PromptItem<OmniPrompt, RlMeta>[];
   readonly eval: EvalSets;
   readonly describe: { sft: string; grpo: string; control: string; data: string };
 }
 
-function embeddedStageData(host: ModelHost, data: EmbeddedData): StageData {
+function embeddedStageData(host: ModelHost, data: EmbeddedData, spoken: SpokenData | undefined): StageData {
   const famNames = (fs: readonly { name: string }[]) => fs.map((f) => f.name).join(', ');
   const text: EvalItem<OmniPrompt>[] = data.test.map((p) => ({
     id: p.id,
@@ -49,7 +52,21 @@ function embeddedStageData(host: ModelHost, data: EmbeddedData): StageData {
       prompt: host.textPrompt(p.question),
       meta: { label: p.label, family: p.family },
     })),
-    eval: { text },
+    sftAudio: (spoken?.train ?? []).map((p) => ({ prompt: host.audioPrompt(p.samples), response: p.trace })),
+    eval: {
+      text,
+      ...(spoken
+        ? {
+            audio: spoken.test.map((p) => ({
+              id: p.id,
+              family: p.family,
+              prompt: host.audioPrompt(p.samples),
+              promptText: `(spoken) ${p.question}`,
+              label: p.label,
+            })),
+          }
+        : {}),
+    },
     describe: {
       sft: `supervised on ${data.sft.length} problems with reasoning traces (families ${famNames(data.traceFamilies)})`,
       grpo: `GRPO from labels alone on ${data.rl.length} problems of families held out from SFT (${famNames(data.labelFamilies)})`,
@@ -81,13 +98,21 @@ export async function runPipeline(
         'data.source parquet: the Parquet path of the pipeline is not wired yet',
       );
     }
+    // The model first: a bad --model folder or checkpoint stops the run before any data work.
+    let host = await initialHost(config, logicVocabulary());
     const genBar = ui.bar('data', undefined, 'problems');
     const data = loadEmbeddedData(config, (done, total, info) =>
       genBar.update(done, { set: info.set }, done / total),
     );
     genBar.finish({ cache: data.cached ? 'hit' : 'written' });
-    let host = await initialHost(config, data.vocabulary);
-    const sd = embeddedStageData(host, data);
+    const wantsAudio = config.eval.modalities.includes('audio') || config.sft.audio_fraction > 0;
+    let spoken: SpokenData | undefined;
+    if (wantsAudio) {
+      const speechBar = ui.bar('speech', undefined, 'clips');
+      spoken = await loadSpokenData(config, (done, total) => speechBar.update(done, {}, done / total));
+      speechBar.finish({ cache: spoken.cached ? 'hit' : 'written' });
+    }
+    const sd = embeddedStageData(host, data, spoken);
 
     if (plan.sft && config.sft.enable) {
       if (!run.stage('sft')) {
@@ -95,6 +120,7 @@ export async function runPipeline(
         host = await runSftStage(ctx, host, {
           stage: 'sft',
           examples: sd.sft,
+          audio: { examples: sd.sftAudio, fraction: config.sft.audio_fraction },
           lr: config.sft.lr,
           warmupSteps: config.sft.warmup_steps,
           maxSeconds: seconds,
@@ -112,6 +138,10 @@ export async function runPipeline(
         const reserve = evalSeconds * 1.15 + 10;
         host = await runGrpoStage(ctx, host, {
           prompts: sd.rl,
+          startWeights: async () => {
+            const sft = run.stage('sft')?.checkpoint;
+            return sft ? ModelHost.load(sft) : initialHost(config, logicVocabulary());
+          },
           maxSeconds: budget.stageSeconds(config.budget.grpo_share, reserve),
           maxSteps: config.trainer.total_training_steps,
           description: sd.describe.grpo,
@@ -131,6 +161,7 @@ export async function runPipeline(
         control = await runSftStage(ctx, control, {
           stage: 'control',
           examples: sd.sft,
+          audio: { examples: sd.sftAudio, fraction: config.sft.audio_fraction },
           lr: config.sft.control_lr,
           warmupSteps: 0,
           maxSeconds: grpo.seconds,

@@ -83,6 +83,8 @@ export function grpoOptions(config: TrainerConfig): GrpoTrainerConfig {
 
 export interface GrpoStageOptions {
   readonly prompts: readonly PromptItem<OmniPrompt, RlMeta>[];
+  /** The weights the stage started from (the KL reference), rebuilt when a stopped stage resumes. */
+  readonly startWeights: () => Promise<ModelHost>;
   readonly maxSeconds: number;
   readonly maxSteps: number | null;
   readonly description: string;
@@ -106,16 +108,17 @@ export async function runGrpoStage(
     lr: o.lr,
     weightDecay: o.weight_decay,
     betas: [o.betas[0] ?? 0.9, o.betas[1] ?? 0.999],
-    warmupSteps: o.lr_warmup_steps > 0 ? o.lr_warmup_steps : 0,
+    // verl: lr_warmup_steps = -1 means lr_warmup_steps_ratio x total steps.
+    warmupSteps:
+      o.lr_warmup_steps >= 0
+        ? o.lr_warmup_steps
+        : Math.round(o.lr_warmup_steps_ratio * (config.trainer.total_training_steps ?? 0)),
   });
-  // The KL reference is the stage's starting point: the SFT weights (saved with the first checkpoint's folder
-  // of this stage would be the resumed weights, so on resume it is reloaded from the SFT checkpoint).
+  // The KL reference is the weights GRPO started from; on resume they are rebuilt by opts.startWeights.
   const needsRef = config.actor_rollout_ref.actor.use_kl_loss || config.algorithm.use_kl_in_reward;
   let reference = needsRef && !latest ? policy.referencePolicy() : undefined;
   if (needsRef && latest) {
-    const sft = run.stage('sft')?.checkpoint;
-    const refHost = sft ? await ModelHost.load(sft) : host;
-    reference = refHost
+    reference = (await opts.startWeights())
       .policy({ lr: 1, weightDecay: 0, betas: [0.9, 0.999], warmupSteps: 0 })
       .referencePolicy();
   }

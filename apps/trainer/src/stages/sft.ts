@@ -16,6 +16,8 @@ export interface SftSource {
 /** Resumable state of the SFT loop. */
 interface SftCursor {
   readonly data: EpochCursor;
+  /** Position in the spoken examples (audio input), when there are any. */
+  readonly audio?: EpochCursor;
   readonly schedulerSteps: number;
 }
 
@@ -23,6 +25,8 @@ export interface SftStageOptions {
   /** 'sft' (warm start) or 'control' (continued SFT for the GRPO budget). */
   readonly stage: 'sft' | 'control';
   readonly examples: readonly SftSource[];
+  /** Spoken-question examples and their share of every batch (rounded to whole examples). */
+  readonly audio?: { readonly examples: readonly SftSource[]; readonly fraction: number };
   readonly lr: number;
   readonly warmupSteps: number;
   readonly maxSeconds: number;
@@ -67,18 +71,26 @@ export async function runSftStage(
     warmupSteps: opts.warmupSteps,
   });
   if (latest) ModelHost.restoreOptimizer(policy, latest.dir, cursor.schedulerSteps);
-  const encoded = new Map<number, SftExample<OmniPrompt>>();
-  const example = (i: number): SftExample<OmniPrompt> => {
-    let e = encoded.get(i);
+  const audio = opts.audio && opts.audio.examples.length > 0 ? opts.audio : undefined;
+  const nAudio = audio ? Math.min(c.batch_size, Math.round(c.batch_size * audio.fraction)) : 0;
+  const audioStream = audio
+    ? new EpochStream(
+        audio.examples.length,
+        cursor.audio ??
+          EpochStream.start(audio.examples.length, `${opts.stage}-audio/${config.trainer.seed}`).cursor,
+      )
+    : undefined;
+  const cache = new Map<SftSource, SftExample<OmniPrompt>>();
+  const example = (src: SftSource): SftExample<OmniPrompt> => {
+    let e = cache.get(src);
     if (!e) {
-      const src = opts.examples[i] as SftSource;
       e = {
         prompt: src.prompt,
         promptIds: policy.encode(src.prompt).ids,
         targetIds: host.targetIds(src.response),
       };
-      if (encoded.size > 50_000) encoded.clear();
-      encoded.set(i, e);
+      if (cache.size > 50_000) cache.clear();
+      cache.set(src, e);
     }
     return e;
   };
@@ -99,7 +111,12 @@ export async function runSftStage(
       writeFiles: (dir) => host.save(dir, policy),
       step: async (step) => {
         if (opts.examples.length === 0) return false;
-        const batch = stream.take(c.batch_size).map(example);
+        const batch = [
+          ...stream.take(c.batch_size - nAudio).map((i) => example(opts.examples[i] as SftSource)),
+          ...(audioStream && audio
+            ? audioStream.take(nAudio).map((i) => example(audio.examples[i] as SftSource))
+            : []),
+        ];
         const t0 = performance.now();
         const r = await sftStep(policy, batch, {
           microBatchSize: c.micro_batch_size,
@@ -108,7 +125,11 @@ export async function runSftStage(
         policy.lrSchedulerStep();
         const dt = (performance.now() - t0) / 1000;
         const seqTokens = batch.reduce((s, e) => s + e.promptIds.length + e.targetIds.length, 0);
-        cursor = { data: stream.cursor, schedulerSteps: cursor.schedulerSteps + 1 };
+        cursor = {
+          data: stream.cursor,
+          ...(audioStream ? { audio: audioStream.cursor } : {}),
+          schedulerSteps: cursor.schedulerSteps + 1,
+        };
         tokens += seqTokens;
         loss = r.loss;
         run.metrics.append({
