@@ -137,7 +137,7 @@ export class OmniThinker extends ParamModule {
       let done = 0;
       for (const [name, p] of params) {
         const full = prefix + name;
-        (p.cpuData() as Float32Array).set(await ck.read(full));
+        await ck.readInto(full, p.cpuData() as Float32Array);
         dtypes.set(name, ck.info(full).dtype as FloatDtype);
         options.onProgress?.(++done, params.length, { tensor: full });
       }

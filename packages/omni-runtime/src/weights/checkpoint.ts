@@ -119,6 +119,12 @@ export class Checkpoint {
     return (this.files.get(info.file) as SafetensorsFile).read(name);
   }
 
+  /** Reads one tensor as float32 into `out` (exactly its element count), without another copy. */
+  async readInto(name: string, out: Float32Array): Promise<void> {
+    const info = this.info(name);
+    await (this.files.get(info.file) as SafetensorsFile).readInto(name, out);
+  }
+
   async close(): Promise<void> {
     await Promise.all([...this.files.values()].map((f) => f.close()));
   }

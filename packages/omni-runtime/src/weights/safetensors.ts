@@ -97,6 +97,16 @@ export class SafetensorsFile {
 
   /** Reads one tensor, converted to float32 (from F32, BF16, F16 or F64). */
   async read(name: string): Promise<Float32Array> {
+    const out = new Float32Array(this.info(name).byteLength / SAFETENSORS_DTYPE_BYTES[this.info(name).dtype]);
+    await this.readInto(name, out);
+    return out;
+  }
+
+  /**
+   * Reads one tensor into `out` (which must have exactly its element count), converting to float32 chunk
+   * by chunk: loading a model this way needs no second copy of any weight.
+   */
+  async readInto(name: string, out: Float32Array): Promise<void> {
     const info = this.info(name);
     const dtype = info.dtype;
     if (!isFloatDtype(dtype))
@@ -107,7 +117,12 @@ export class SafetensorsFile {
       );
     const elemBytes = SAFETENSORS_DTYPE_BYTES[dtype];
     const count = info.byteLength / elemBytes;
-    const out = new Float32Array(count);
+    if (out.length !== count)
+      throw new SafetensorsError(
+        'SHAPE_MISMATCH',
+        `tensor '${name}' in ${this.path} has ${count} elements but the destination holds ${out.length}`,
+        { file: this.path, tensor: name },
+      );
     const chunkElems = Math.max(1, Math.floor(CHUNK_BYTES / elemBytes));
     const buf = new Uint8Array(Math.min(info.byteLength, chunkElems * elemBytes));
     for (let start = 0; start < count; start += chunkElems) {
@@ -116,7 +131,6 @@ export class SafetensorsFile {
       await this.readExactly(bytes, info.byteOffset + start * elemBytes, name);
       decodeToFloat32(dtype, bytes, n, out, start);
     }
-    return out;
   }
 
   /** Reads one tensor's raw little-endian bytes, whatever its dtype. */

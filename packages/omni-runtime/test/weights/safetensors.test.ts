@@ -243,3 +243,18 @@ describe('sharded checkpoints', () => {
     await expectError(Checkpoint.open(dir), 'NO_WEIGHTS');
   });
 });
+
+describe('readInto', () => {
+  it('fills a caller buffer (no second copy) and refuses one of the wrong size', async () => {
+    const path = join(dir, 'r.safetensors');
+    await writeSafetensors(path, [
+      ['w', { dtype: 'BF16', shape: [2, 2], data: Float32Array.from([1, -2, 0.5, 3]) }],
+    ]);
+    const f = await SafetensorsFile.open(path);
+    const out = new Float32Array(4);
+    await f.readInto('w', out);
+    expect(Array.from(out)).toEqual([1, -2, 0.5, 3]);
+    await expectError(f.readInto('w', new Float32Array(3)), 'SHAPE_MISMATCH', 'w');
+    await f.close();
+  });
+});
