@@ -30,6 +30,7 @@ export function isFloatDtype(s: unknown): s is FloatDtype {
   return s === 'F32' || s === 'F16' || s === 'BF16' || s === 'F64';
 }
 
+const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
 const f32 = new Float32Array(1);
 const u32 = new Uint32Array(f32.buffer);
 
@@ -65,7 +66,7 @@ export function decodeToFloat32(
   const view = new DataView(src.buffer, src.byteOffset, src.byteLength);
   switch (dtype) {
     case 'F32':
-      if (src.byteOffset % 4 === 0) {
+      if (src.byteOffset % 4 === 0 && LITTLE_ENDIAN) {
         out.set(new Float32Array(src.buffer, src.byteOffset, count), outOffset);
       } else {
         for (let i = 0; i < count; i++) out[outOffset + i] = view.getFloat32(4 * i, true);
@@ -73,12 +74,19 @@ export function decodeToFloat32(
       return;
     case 'BF16': {
       const out32 = new Uint32Array(out.buffer, out.byteOffset, out.length);
-      for (let i = 0; i < count; i++) out32[outOffset + i] = view.getUint16(2 * i, true) << 16;
+      if (src.byteOffset % 2 === 0 && LITTLE_ENDIAN) {
+        const u16 = new Uint16Array(src.buffer, src.byteOffset, count);
+        for (let i = 0; i < count; i++) out32[outOffset + i] = (u16[i] as number) << 16;
+      } else for (let i = 0; i < count; i++) out32[outOffset + i] = view.getUint16(2 * i, true) << 16;
       return;
     }
     case 'F16': {
       const table = halfToFloatTable();
-      for (let i = 0; i < count; i++) out[outOffset + i] = table[view.getUint16(2 * i, true)] as number;
+      if (src.byteOffset % 2 === 0 && LITTLE_ENDIAN) {
+        const u16 = new Uint16Array(src.buffer, src.byteOffset, count);
+        for (let i = 0; i < count; i++) out[outOffset + i] = table[u16[i] as number] as number;
+      } else
+        for (let i = 0; i < count; i++) out[outOffset + i] = table[view.getUint16(2 * i, true)] as number;
       return;
     }
     case 'F64':
