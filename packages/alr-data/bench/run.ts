@@ -58,9 +58,9 @@ function record(
 }
 
 const dir = await mkdtemp(join(tmpdir(), 'alr-bench-'));
-// Compiled to dist-bench/bench/run.js: the package root is two folders up, shared/ sits beside the repository.
+// Compiled to dist-bench/bench/run.js: the package root is two folders up; the ALR annotations are under test-data/ at the repository root.
 const packageRoot = new URL('../../', import.meta.url);
-const alrDir = new URL('../../../shared/data/alr/', packageRoot).pathname;
+const alrDir = new URL('../../test-data/alr/', packageRoot).pathname;
 try {
   // ---- ALR-scale preparation: 6,446 items (dev + test repeated), audio by path ----
   const pool = [

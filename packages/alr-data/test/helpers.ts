@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
 
-/** The real ALR annotation files (text only) shared with the project. */
-export const ALR_DIR = new URL('../../../../shared/data/alr/', import.meta.url).pathname;
+/** The real ALR annotation files (text only), committed under test-data/alr. */
+export const ALR_DIR = new URL('../../../test-data/alr/', import.meta.url).pathname;
 
 /** A fresh temporary folder, removed after the file's tests. */
 export async function tempDir(prefix = 'alr-data-'): Promise<string> {

@@ -26,8 +26,8 @@ describe('README', () => {
     it(`block ${n + 1} runs`, async () => {
       const source = block
         .replaceAll("'@soundmind/alr-data'", JSON.stringify(indexPath))
-        .replaceAll("'../shared/data/alr'", JSON.stringify(ALR_DIR))
-        .replaceAll("'../shared/data/alr/dev.jsonl'", JSON.stringify(join(ALR_DIR, 'dev.jsonl')))
+        .replaceAll("'test-data/alr'", JSON.stringify(ALR_DIR))
+        .replaceAll("'test-data/alr/dev.jsonl'", JSON.stringify(join(ALR_DIR, 'dev.jsonl')))
         .replaceAll('tmpdir()', JSON.stringify(dir))
         .replaceAll('process.stdout.write(', '(() => {})(')
         .replaceAll('console.log(', process.env['README_PRINT'] ? 'console.log(' : '(() => {})(');

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 /** The plain DP the fast paths are checked against (the bench's baseline). */
@@ -10,12 +10,9 @@ interface AlrRecord {
   label: 0 | 1;
 }
 
-/** Records of an ALR split from the shared annotation files (the real data, text only). */
+/** Records of an ALR split from the real annotation files (text only) committed under test-data/alr. */
 export function alrRecords(split: 'dev' | 'test'): AlrRecord[] {
-  const path = fileURLToPath(new URL(`../../../../shared/data/alr/${split}.jsonl`, import.meta.url));
-  if (!existsSync(path)) {
-    throw new Error(`ALR annotations not found at ${path} (shared/ must sit beside the checkout)`);
-  }
+  const path = fileURLToPath(new URL(`../../../test-data/alr/${split}.jsonl`, import.meta.url));
   return readFileSync(path, 'utf8')
     .split('\n')
     .filter((l) => l.trim().length > 0)
