@@ -463,12 +463,23 @@ float* scratch(std::vector<float>& v, int64_t n) {
 // multiply-adds our own vector kernels beat a BLAS call, whose fixed cost dominates there.
 constexpr int64_t kSmallGemm = 1 << 18;
 
-// C[m, n] = alpha A B^T (scores, dP). bt is B transposed ([k, >= n], leading dimension ldbt), which
-// turns the small case into the outer-product kernel (dot products would need horizontal sums).
+// Below this many query rows scores are plain dot products (decoding); above, keys are transposed once
+// per head and the scores use the outer-product kernel.
+constexpr int64_t kDotRows = 4;
+
+// C[m, n] = alpha A B^T (scores, dP). bt is B transposed ([k, >= n], leading dimension ldbt; null when
+// m < kDotRows), which turns the small case into the outer-product kernel (dot products would need a
+// horizontal sum each).
 void attnNT(int64_t m, int64_t n, int64_t k, float alpha, const float* a, int64_t lda, const float* b, int64_t ldb,
             const float* bt, int64_t ldbt, float* c, int64_t ldc) {
-  if (m * n * k <= kSmallGemm) K->smallGemmXN(m, n, k, alpha, a, lda, 1, bt, ldbt, 0.0f, c, ldc);
-  else sgemm(false, true, m, n, k, alpha, a, lda, b, ldb, 0.0f, c, ldc);
+  if (m * n * k > kSmallGemm) {
+    sgemm(false, true, m, n, k, alpha, a, lda, b, ldb, 0.0f, c, ldc);
+  } else if (!bt) {
+    for (int64_t i = 0; i < m; i++)
+      for (int64_t j = 0; j < n; j++) c[i * ldc + j] = alpha * K->dot(a + i * lda, b + j * ldb, k);
+  } else {
+    K->smallGemmXN(m, n, k, alpha, a, lda, 1, bt, ldbt, 0.0f, c, ldc);
+  }
 }
 
 // dst[d, j] = src[j * ld + d] for j < rows, d < cols (a head's keys or values, transposed).
@@ -521,18 +532,8 @@ void probabilities(const AttnDims& s, int64_t b, int64_t r0, int64_t r1, int64_t
       continue;
     }
     const int64_t a = l - kLo, e = h - kLo;
-    if (lseIn) {
-      K->expShift(row + a, e - a, 1.0f, lseIn[t]);
-    } else {
-      float m = row[a];
-      for (int64_t j = a + 1; j < e; j++) m = row[j] > m ? row[j] : m;
-      K->expShift(row + a, e - a, 1.0f, m);
-      float sum = 0;
-      for (int64_t j = a; j < e; j++) sum += row[j];
-      lseOut[t] = m + std::log(sum);
-      const float inv = 1.0f / sum;
-      for (int64_t j = a; j < e; j++) row[j] *= inv;
-    }
+    if (lseIn) K->expShift(row + a, e - a, 1.0f, lseIn[t]);
+    else lseOut[t] = K->softmaxInPlace(row + a, e - a);
     if (a > 0) std::memset(row, 0, sizeof(float) * a);
     if (e < w) std::memset(row + e, 0, sizeof(float) * (w - e));
   }
@@ -558,7 +559,8 @@ Napi::Value Attention(const Napi::CallbackInfo& info) {
       const float* vh = v + b * s.kvBatchStride + kvh * Dh;
       float* oh = out + (b * T * H + h) * Dh;
       float* lh = lse + (b * H + h) * T;
-      transposeHead(kh, ldk, S, Dh, Kt);
+      const bool transposed = T >= kDotRows;
+      if (transposed) transposeHead(kh, ldk, S, Dh, Kt);
       for (int64_t r0 = 0; r0 < T; r0 += kAttnRowBlock) {
         const int64_t r1 = std::min(T, r0 + kAttnRowBlock), nr = r1 - r0;
         int64_t kLo, kHi;
@@ -571,7 +573,7 @@ Napi::Value Attention(const Napi::CallbackInfo& info) {
           continue;
         }
         const int64_t w = kHi - kLo;
-        attnNT(nr, w, Dh, s.scale, qh + r0 * ldq, ldq, kh + kLo * ldk, ldk, Kt + kLo, S, P, w);
+        attnNT(nr, w, Dh, s.scale, qh + r0 * ldq, ldq, kh + kLo * ldk, ldk, transposed ? Kt + kLo : nullptr, S, P, w);
         probabilities(s, b, r0, r1, kLo, w, P, nullptr, lh);
         attnXN(false, nr, Dh, w, 1.0f, P, w, vh + kLo * ldk, ldk, 0.0f, oh + r0 * ldq, ldq);
       }
@@ -597,8 +599,11 @@ Napi::Value AttentionBackward(const Napi::CallbackInfo& info) {
       const int64_t b = task / Hkv, kvh = task % Hkv;
       const float* kh = k + b * s.kvBatchStride + kvh * Dh;
       const float* vh = v + b * s.kvBatchStride + kvh * Dh;
-      transposeHead(kh, ldk, S, Dh, Kt);
-      transposeHead(vh, ldk, S, Dh, Vt);
+      const bool transposed = T >= kDotRows;
+      if (transposed) {
+        transposeHead(kh, ldk, S, Dh, Kt);
+        transposeHead(vh, ldk, S, Dh, Vt);
+      }
       float* dkh = dk + b * S * ldk + kvh * Dh;
       float* dvh = dv + b * S * ldk + kvh * Dh;
       for (int64_t j = 0; j < S; j++) {
@@ -621,10 +626,10 @@ Napi::Value AttentionBackward(const Napi::CallbackInfo& info) {
             continue;
           }
           const int64_t w = kHi - kLo;
-          attnNT(nr, w, Dh, s.scale, qh + r0 * ldq, ldq, kh + kLo * ldk, ldk, Kt + kLo, S, P, w);
+          attnNT(nr, w, Dh, s.scale, qh + r0 * ldq, ldq, kh + kLo * ldk, ldk, transposed ? Kt + kLo : nullptr, S, P, w);
           probabilities(s, b, r0, r1, kLo, w, P, lh, nullptr);
           attnXN(true, w, Dh, nr, 1.0f, P, w, gh + r0 * ldq, ldq, 1.0f, dvh + kLo * ldk, ldk);
-          attnNT(nr, w, Dh, 1.0f, gh + r0 * ldq, ldq, vh + kLo * ldk, ldk, Vt + kLo, S, dP, w);
+          attnNT(nr, w, Dh, 1.0f, gh + r0 * ldq, ldq, vh + kLo * ldk, ldk, transposed ? Vt + kLo : nullptr, S, dP, w);
           for (int64_t t = r0; t < r1; t++) {
             const float rd = K->dot(gh + t * ldq, oh + t * ldq, Dh);
             float* pr = P + (t - r0) * w;

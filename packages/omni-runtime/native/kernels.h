@@ -54,6 +54,7 @@ struct KernelTable {
   float (*dot)(const float* a, const float* b, int64_t n);
   void (*scaledAdd)(float* y, const float* x, float alpha, int64_t n);
   void (*expShift)(float* x, int64_t n, float scale, float shift);  // x = exp(x*scale - shift)
+  float (*softmaxInPlace)(float* x, int64_t n);                      // x = softmax(x); returns logsumexp
   // Small GEMMs for attention (where a BLAS call costs more than the arithmetic), row-major:
   // C[m, n] = alpha * A[m, k] B[n, k]^T + beta * C   (beta 0 or 1)
   void (*smallGemmNT)(int64_t m, int64_t n, int64_t k, float alpha, const float* a, int64_t lda, const float* b,

@@ -528,6 +528,21 @@ static void expShift(float* x, int64_t n, float scale, float shift) {
   for (int64_t i = 0; i < n; i++) x[i] = fexp(x[i] * scale - shift);
 }
 
+static float softmaxInPlace(float* x, int64_t n) {
+  const float m = rowMax(x, n);
+  float sum = 0;
+#pragma omp simd reduction(+ : sum)
+  for (int64_t i = 0; i < n; i++) {
+    const float e = fexp(x[i] - m);
+    x[i] = e;
+    sum += e;
+  }
+  const float inv = 1.0f / sum;
+#pragma omp simd
+  for (int64_t i = 0; i < n; i++) x[i] *= inv;
+  return m + std::log(sum);
+}
+
 // 8-float vectors (GCC vector extensions: one ymm register with AVX2, two xmm in the generic build);
 // v8u is the unaligned, aliasing view used for loads and stores.
 typedef float v8f __attribute__((vector_size(32)));
@@ -653,7 +668,7 @@ static const KernelTable table = {
     OMNI_STR(OMNI_ISA), binary, affine, axpy, unary, unaryBackward, reduceRows, reduceInner, sumSquares, softmax,
     softmaxBackward, logSoftmaxGather, logSoftmaxGatherBackward, entropy, entropyBackward, rmsNorm,
     rmsNormBackwardDx, layerNorm, layerNormBackwardDx, swiglu, swigluBackward, rope, adamw, dot, scaledAdd,
-    expShift, smallGemmNT, smallGemmXN,
+    expShift, softmaxInPlace, smallGemmNT, smallGemmXN,
 };
 
 }  // namespace isa_

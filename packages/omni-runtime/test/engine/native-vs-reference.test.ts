@@ -344,6 +344,17 @@ describe('native kernels agree with the reference kernels', () => {
       },
       { batch: 2, queryLen: 1, keyLen: 9, heads: 2, kvHeads: 1, headDim: 4, causal: true, queryOffset: 8 },
       { batch: 2, queryLen: 0, keyLen: 0, heads: 2, kvHeads: 1, headDim: 4, causal: true },
+      { batch: 2, queryLen: 3, keyLen: 3, heads: 4, kvHeads: 2, headDim: 24, causal: true },
+      {
+        batch: 1,
+        queryLen: 70,
+        keyLen: 70,
+        heads: 2,
+        kvHeads: 1,
+        headDim: 64,
+        causal: true,
+        keyStart: Int32Array.from([5]),
+      },
       { batch: 2, queryLen: 33, keyLen: 33, heads: 4, kvHeads: 4, headDim: 32, causal: true },
     ];
     for (const c of cases) {
