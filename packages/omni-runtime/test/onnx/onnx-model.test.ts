@@ -67,6 +67,16 @@ describe('OnnxModel', () => {
     expect(badOut?.message).toContain("output 'output' has rank 2, expected 3");
   });
 
+  it('wraps a failure inside the runtime with the file name', async () => {
+    // 10 samples pass the declared shape checks but are too short for the model's padding.
+    const err = await model
+      .run(feeds({ input: { type: 'float32', data: new Float32Array(10), dims: [1, 10] } }))
+      .catch((e: unknown) => e as OnnxModelError);
+    expect(err).toBeInstanceOf(OnnxModelError);
+    expect((err as OnnxModelError).code).toBe('RUN_FAILED');
+    expect((err as Error).message).toContain('silero_vad');
+  });
+
   it('checks feeds by name, type and static shape before running', async () => {
     const bad = async (f: Record<string, unknown>, re: RegExp, fetch?: string[]) => {
       const e = await model.run(f as never, fetch).then(
