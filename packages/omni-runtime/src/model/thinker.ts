@@ -165,8 +165,9 @@ export class OmniThinker extends ParamModule {
   /**
    * Input embeddings [B, T, hidden] of row-major ids [B*T]: token embeddings with the audio encoder's output
    * written, in order, over the `<|AUDIO|>` positions. The number of those positions must equal the audio
-   * tokens the clips make (audio-io's audioTokensForFrames of each clip's valid frames). With `audio` undefined nothing is
-   * spliced (decoding steps, where a generated `<|AUDIO|>` is an ordinary token, as in transformers).
+   * tokens the clips make (audio-io's audioTokensForFrames of each clip's valid frames). With `audio`
+   * undefined nothing is spliced (decoding steps, where a generated `<|AUDIO|>` is an ordinary token, as in
+   * transformers).
    * `audioMask` (1 = splice here) limits splicing to some positions, e.g. prompts but not responses.
    */
   embed(ids: Int32Array, batch: number, audio?: readonly AudioFeatures[], audioMask?: Uint8Array): Tensor {
