@@ -299,6 +299,15 @@ Napi::Value EntropyBackward(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+Napi::Value CopyBlocks(const Napi::CallbackInfo& info) {
+  const float* src = F(info[0]) + L(info[1]);
+  const int64_t srcStride = L(info[2]);
+  float* dst = F(info[3]) + L(info[4]);
+  const int64_t dstStride = L(info[5]), outer = L(info[6]), n = L(info[7]);
+  for (int64_t o = 0; o < outer; o++) std::memcpy(dst + o * dstStride, src + o * srcStride, sizeof(float) * n);
+  return info.Env().Undefined();
+}
+
 Napi::Value Embedding(const Napi::CallbackInfo& info) {
   const float* w = F(info[0]);
   const int32_t* ids = I(info[1]);
@@ -680,6 +689,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   EXPORT("logSoftmaxGatherBackward", LogSoftmaxGatherBackward);
   EXPORT("entropy", Entropy);
   EXPORT("entropyBackward", EntropyBackward);
+  EXPORT("copyBlocks", CopyBlocks);
   EXPORT("embedding", Embedding);
   EXPORT("embeddingBackward", EmbeddingBackward);
   EXPORT("rmsNorm", RmsNorm);

@@ -1,5 +1,5 @@
 import { ShapeError } from '../errors.js';
-import { emptyZeros } from '../tensor/create.js';
+import { empty } from '../tensor/create.js';
 import { keep } from '../tensor/scope.js';
 import type { Tensor } from '../tensor/tensor.js';
 
@@ -38,8 +38,9 @@ export class KVCache {
     this.headDim = opts.headDim;
     const shape = [opts.batch, opts.maxLength, opts.kvHeads, opts.headDim];
     const dtype = opts.dtype ?? 'float32';
-    this.keys = Array.from({ length: opts.layers }, () => keep(emptyZeros(shape, dtype)));
-    this.values = Array.from({ length: opts.layers }, () => keep(emptyZeros(shape, dtype)));
+    // Not zeroed: attention only reads positions it has written.
+    this.keys = Array.from({ length: opts.layers }, () => keep(empty(shape, dtype)));
+    this.values = Array.from({ length: opts.layers }, () => keep(empty(shape, dtype)));
     this.lengths = new Array<number>(opts.layers).fill(0);
   }
 
@@ -58,6 +59,9 @@ export class KVCache {
    * prompts for several samples each). Returns a new cache; this one is left unchanged.
    */
   selectRows(rows: readonly number[]): KVCache {
+    for (const r of rows)
+      if (!Number.isInteger(r) || r < 0 || r >= this.batch)
+        throw new ShapeError(`KVCache.selectRows: row ${r} outside [0, ${this.batch})`);
     const out = new KVCache({
       layers: this.layers,
       batch: rows.length,
@@ -68,6 +72,8 @@ export class KVCache {
     });
     const per = this.maxLength * this.kvHeads * this.headDim;
     for (let l = 0; l < this.layers; l++) {
+      // only the filled positions of each row are copied
+      const used = this.lengths[l]! * this.kvHeads * this.headDim;
       for (const [src, dst] of [
         [this.keys[l]!, out.keys[l]!],
         [this.values[l]!, out.values[l]!],
@@ -75,9 +81,7 @@ export class KVCache {
         const s = src.cpuData();
         const d = dst.cpuData();
         rows.forEach((r, i) => {
-          if (!Number.isInteger(r) || r < 0 || r >= this.batch)
-            throw new ShapeError(`KVCache.selectRows: row ${r} outside [0, ${this.batch})`);
-          d.set(s.subarray(r * per, (r + 1) * per), i * per);
+          d.set(s.subarray(r * per, r * per + used), i * per);
         });
       }
       out.lengths[l] = this.lengths[l]!;

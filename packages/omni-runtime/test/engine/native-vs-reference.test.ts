@@ -132,6 +132,8 @@ describe('native kernels agree with the reference kernels', () => {
         const B = rand(Math.max(1, n));
         compare([A, B], [rand(n)], (k, [a, b, o]) => k.binary(op, a!, as, b!, bs, o!, shape));
       }
+    compare([rand(7 * 5)], [rand(9 * 4)], (k, [x, o]) => k.copyBlocks(x!, 2, 5, o!, 1, 4, 6, 3));
+    compare([rand(3)], [rand(4 * 3)], (k, [x, o]) => k.copyBlocks(x!, 0, 0, o!, 0, 3, 4, 3));
     for (const n of sizes) {
       compare([rand(n)], [rand(n)], (k, [x, o]) => k.affine(x!, -1.5, 0.25, o!, n));
       compare([rand(n)], [rand(n)], (k, [x, y]) => k.axpy(0.75, x!, y!, n));

@@ -13,6 +13,7 @@ export interface NativeAddon {
   gemm(ta: boolean, tb: boolean, m: number, n: number, k: number, alpha: number, a: F, ao: number, as: number, b: F, bo: number, bs: number, beta: number, c: F, co: number, cs: number, batch: number): void;
   binary(op: number, a: F, aStrides: I, b: F, bStrides: I, out: F, shape: I): void;
   affine(x: F, alpha: number, beta: number, out: F, n: number): void;
+  copyBlocks(src: F, so: number, ss: number, dst: F, dO: number, ds: number, outer: number, n: number): void;
   axpy(alpha: number, x: F, y: F, n: number): void;
   unary(op: number, x: F, out: F, n: number): void;
   unaryBackward(op: number, x: F, g: F, dx: F, n: number, accumulate: boolean): void;
@@ -62,6 +63,8 @@ export function makeNativeKernels(n: NativeAddon): Kernels {
       shape.length > 8 || !isF32(out)
         ? r.binary(op, a, as, b, bs, out, shape)
         : n.binary(BINARY.indexOf(op), f(a), Int32Array.from(as), f(b), Int32Array.from(bs), f(out), Int32Array.from(shape)),
+    copyBlocks: (src, so, ss, dst, dO, ds, outer, nn) =>
+      isF32(dst) ? n.copyBlocks(f(src), so, ss, f(dst), dO, ds, outer, nn) : r.copyBlocks(src, so, ss, dst, dO, ds, outer, nn),
     affine: (x, alpha, beta, out, nn) => (isF32(x) ? n.affine(f(x), alpha, beta, f(out), nn) : r.affine(x, alpha, beta, out, nn)),
     axpy: (alpha, x, y, nn) => (isF32(y) ? n.axpy(alpha, f(x), f(y), nn) : r.axpy(alpha, x, y, nn)),
     unary: (op, x, out, nn) => n.unary(UNARY.indexOf(op), f(x), f(out), nn),
