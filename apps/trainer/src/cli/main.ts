@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { type ConfigLayer, resolveConfig } from '../config/resolve.js';
 import type { TrainerConfig } from '../config/schema.js';
 import { cacheDirOf, loadEmbeddedData } from '../data/embedded.js';
+import { prepareAlr } from '../data/parquet.js';
 import { DataError, InterruptedError, TrainerError, UsageError } from '../errors.js';
 import { Ui } from '../pipeline/context.js';
 import { FULL_PLAN, type PipelinePlan, runPipeline } from '../pipeline/pipeline.js';
@@ -88,6 +89,7 @@ const PLANS: Partial<Record<keyof typeof COMMANDS, PipelinePlan>> = {
   start: FULL_PLAN,
   sft: { sft: true, grpo: false, control: false, report: false },
   train: { sft: true, grpo: true, control: false, report: true },
+  eval: { sft: false, grpo: false, control: false, report: true, evalOnly: true },
 };
 
 /** Runs one CLI invocation; returns the process exit code. */
@@ -101,8 +103,14 @@ export async function main(argv: readonly string[]): Promise<number> {
   switch (args.command) {
     case 'start':
     case 'sft':
-    case 'train': {
-      const run = openRun(args);
+    case 'train':
+    case 'eval': {
+      const run =
+        args.command === 'eval' &&
+        args.flags.out !== undefined &&
+        existsSync(join(args.flags.out, 'run-state.json'))
+          ? RunFolder.open(args.flags.out)
+          : openRun(args);
       resumeHint = run.dir;
       ui.log(`run folder ${run.dir}`);
       const out = await runPipeline(run.config, run, ui, PLANS[args.command], {
@@ -137,8 +145,30 @@ export async function main(argv: readonly string[]): Promise<number> {
       );
       return 0;
     }
-    default:
-      throw new UsageError(`${args.command} is not wired yet`);
+    case 'prepare': {
+      if (!args.flags.alr || !args.flags.out) {
+        throw new UsageError('prepare needs --alr <ALR root> and --out <folder>; see soundmind --help');
+      }
+      const layout = args.flags.layout;
+      if (layout !== undefined && layout !== 'github' && layout !== 'huggingface') {
+        throw new UsageError(`--layout takes github or huggingface, got "${layout}"`);
+      }
+      const r = await prepareAlr({
+        root: args.flags.alr,
+        out: args.flags.out,
+        ...(args.flags.split ? { splits: args.flags.split.split(',') } : {}),
+        ...(layout ? { layout } : {}),
+        variant: args.flags.variant ?? 'improved-text',
+        embedAudio: args.flags.embedAudio ?? false,
+        onProgress: (split, rows) => ui.log(`${split}: ${rows} rows`),
+      });
+      for (const f of r.files) {
+        process.stdout.write(
+          `${f.path}: ${f.rows} rows${f.issues ? `, ${f.issues} bad lines reported` : ''}\n`,
+        );
+      }
+      return 0;
+    }
   }
 }
 

@@ -1,8 +1,10 @@
+import { rmSync } from 'node:fs';
 import { logicVocabulary } from '@soundmind/alr-data';
 import type { OmniPrompt } from '@soundmind/omni-runtime';
 import type { PromptItem } from '@soundmind/rl-core';
 import type { TrainerConfig } from '../config/schema.js';
 import { type EmbeddedData, loadEmbeddedData } from '../data/embedded.js';
+import { readParquetProblems } from '../data/parquet.js';
 import { loadSpokenData, type SpokenData } from '../data/spoken.js';
 import { TrainerError } from '../errors.js';
 import type { EvalItem } from '../eval/evaluate.js';
@@ -23,6 +25,8 @@ export interface PipelinePlan {
   readonly grpo: boolean;
   readonly control: boolean;
   readonly report: boolean;
+  /** `eval`: evaluate the run's newest finished stage again (or the starting model when none). */
+  readonly evalOnly?: boolean;
 }
 
 export const FULL_PLAN: PipelinePlan = { sft: true, grpo: true, control: true, report: true };
@@ -76,6 +80,56 @@ function embeddedStageData(host: ModelHost, data: EmbeddedData, spoken: SpokenDa
   };
 }
 
+async function loadEmbeddedStageData(config: TrainerConfig, host: ModelHost, ui: Ui): Promise<StageData> {
+  const genBar = ui.bar('data', undefined, 'problems');
+  const data = loadEmbeddedData(config, (done, total, info) =>
+    genBar.update(done, { set: info.set }, done / total),
+  );
+  genBar.finish({ cache: data.cached ? 'hit' : 'written' });
+  const wantsAudio = config.eval.modalities.includes('audio') || config.sft.audio_fraction > 0;
+  let spoken: SpokenData | undefined;
+  if (wantsAudio) {
+    const speechBar = ui.bar('speech', undefined, 'clips');
+    spoken = await loadSpokenData(config, (done, total) => speechBar.update(done, {}, done / total));
+    speechBar.finish({ cache: spoken.cached ? 'hit' : 'written' });
+  }
+  return embeddedStageData(host, data, spoken);
+}
+
+/** Prepared ALR Parquet (data.train_files / data.val_files): prompts as written, gold from the label. */
+async function parquetStageData(config: TrainerConfig, ui: Ui): Promise<StageData> {
+  const train = await readParquetProblems(config.data.train_files as string);
+  const test = config.data.val_files ? await readParquetProblems(config.data.val_files) : [];
+  ui.log(`data: ${train.length} training rows, ${test.length} evaluation rows`);
+  const evalSets: Record<string, EvalItem<OmniPrompt>[]> = {};
+  for (const p of test) {
+    const m = p.hasAudio ? 'audio' : 'text';
+    (evalSets[m] ??= []).push({
+      id: p.id,
+      family: 'alr',
+      prompt: { messages: p.messages },
+      promptText: p.question,
+      label: p.label,
+    });
+  }
+  return {
+    sft: train.map((p) => ({ prompt: { messages: p.messages }, response: p.response })),
+    sftAudio: [],
+    rl: train.map((p) => ({
+      id: p.id,
+      prompt: { messages: p.messages },
+      meta: { label: p.label, family: 'alr' },
+    })),
+    eval: evalSets,
+    describe: {
+      sft: `supervised on the ${train.length} reference responses of ${config.data.train_files}`,
+      grpo: `GRPO on ${train.length} prompts of ${config.data.train_files}`,
+      control: 'continued SFT on the reference responses for the same time as GRPO',
+      data: `${config.data.train_files} -> ${config.data.val_files ?? '(no evaluation file)'}`,
+    },
+  };
+}
+
 /**
  * Runs the pipeline on a run folder: data -> model -> SFT -> eval -> GRPO -> eval -> (control -> eval) ->
  * report. Finished stages (run-state.json) are skipped and an unfinished one resumes from its latest
@@ -92,28 +146,25 @@ export async function runPipeline(
   const budget = Budget.fromMinutes(config.budget.minutes, run.state.elapsedSeconds);
   const ctx: RunContext = { config, run, budget, stop, ui };
   try {
-    if (config.data.source !== 'embedded') {
-      throw new TrainerError(
-        'NOT_WIRED',
-        'data.source parquet: the Parquet path of the pipeline is not wired yet',
-      );
-    }
     // The model first: a bad --model folder or checkpoint stops the run before any data work.
     let host = await initialHost(config, logicVocabulary());
-    const genBar = ui.bar('data', undefined, 'problems');
-    const data = loadEmbeddedData(config, (done, total, info) =>
-      genBar.update(done, { set: info.set }, done / total),
-    );
-    genBar.finish({ cache: data.cached ? 'hit' : 'written' });
-    const wantsAudio = config.eval.modalities.includes('audio') || config.sft.audio_fraction > 0;
-    let spoken: SpokenData | undefined;
-    if (wantsAudio) {
-      const speechBar = ui.bar('speech', undefined, 'clips');
-      spoken = await loadSpokenData(config, (done, total) => speechBar.update(done, {}, done / total));
-      speechBar.finish({ cache: spoken.cached ? 'hit' : 'written' });
-    }
-    const sd = embeddedStageData(host, data, spoken);
+    const sd =
+      config.data.source === 'embedded'
+        ? await loadEmbeddedStageData(config, host, ui)
+        : await parquetStageData(config, ui);
 
+    if (plan.evalOnly) {
+      const stage = ['control', 'grpo', 'sft'].find((st) => run.stage(st)) ?? 'base';
+      if (stage !== 'base') host = await hostOf(run, stage, host);
+      rmSync(run.path('eval', `${stage}.json`), { force: true });
+      await runEvalStage(ctx, host, stage, sd.eval);
+      return buildReport(run, {
+        wallSeconds: budget.elapsed(),
+        status: 'complete',
+        model: host.source,
+        data: sd.describe.data,
+      });
+    }
     if (plan.sft && config.sft.enable) {
       if (!run.stage('sft')) {
         const seconds = budget.stageSeconds(config.budget.sft_share);
