@@ -42,9 +42,17 @@ export async function readAudioFile(path: string): Promise<Uint8Array> {
   }
 }
 
-/** The file as mono float32 at its own rate, checked to be a rate the resampler can take if it must. */
-function decodeMono(bytes: Uint8Array, sampleRate: number, path: string | undefined) {
-  const mono = decodeWavMono(bytes, { path });
+/**
+ * The file as mono float32 at its own rate, checked to be a rate the resampler can take if it must.
+ * `allocate` places the samples (shared memory when worker threads will read them).
+ */
+function decodeMono(
+  bytes: Uint8Array,
+  sampleRate: number,
+  path: string | undefined,
+  allocate?: (frames: number, rate: number) => Float32Array,
+) {
+  const mono = decodeWavMono(bytes, { path }, allocate);
   if (mono.sampleRate !== sampleRate && (mono.sampleRate < MIN_RATE || mono.sampleRate > MAX_RATE)) {
     throw new UnsupportedWavFormatError(
       'UNSUPPORTED_RATE',
@@ -68,8 +76,11 @@ export function decodeToMono(bytes: Uint8Array, sampleRate: number, path?: strin
 /** resample() split into ranges on worker threads; ranges start on the sequential run's chunk grid. */
 async function resampleInWorkers(x: Float32Array, fromRate: number, toRate: number, workers: number) {
   const n = resampledLength(x.length, fromRate, toRate);
-  const input = new Float32Array(new SharedArrayBuffer(x.byteLength));
-  input.set(x);
+  let input = x;
+  if (!(x.buffer instanceof SharedArrayBuffer)) {
+    input = new Float32Array(new SharedArrayBuffer(x.byteLength));
+    input.set(x);
+  }
   const output = new Float32Array(new SharedArrayBuffer(n * 4));
   const per = Math.ceil(n / workers / RESAMPLE_CHUNK) * RESAMPLE_CHUNK;
   const jobs = [];
@@ -108,11 +119,17 @@ export async function loadAudio(
   }
   const path = typeof source === 'string' ? source : undefined;
   const bytes = source instanceof Uint8Array ? source : await readAudioFile(source);
-  const mono = decodeMono(bytes, sampleRate, path);
+  const parallel = (frames: number, rate: number) =>
+    workers > 1 &&
+    rate !== sampleRate &&
+    resampledLength(frames, rate, sampleRate) >= PARALLEL_SECONDS * sampleRate &&
+    workersAvailable();
+  const mono = decodeMono(bytes, sampleRate, path, (frames, rate) =>
+    parallel(frames, rate) ? new Float32Array(new SharedArrayBuffer(frames * 4)) : new Float32Array(frames),
+  );
   if (mono.sampleRate === sampleRate) return mono.samples;
-  const long =
-    resampledLength(mono.samples.length, mono.sampleRate, sampleRate) >= PARALLEL_SECONDS * sampleRate;
-  if (workers > 1 && long && workersAvailable())
+  if (parallel(mono.samples.length, mono.sampleRate)) {
     return resampleInWorkers(mono.samples, mono.sampleRate, sampleRate, workers);
+  }
   return resample(mono.samples, mono.sampleRate, sampleRate);
 }

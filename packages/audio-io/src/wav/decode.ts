@@ -274,7 +274,19 @@ export function decodeChannel(
   const { view, blockAlign, bytes } = layout;
   let p = layout.dataOffset + first * blockAlign + channel * layout.bytesPerSample;
   const end = outAt + count;
-  switch (layout.format.encoding) {
+  const encoding = layout.format.encoding;
+  // typed-array views are several times faster than DataView reads; usable when the samples are aligned
+  if (LITTLE_ENDIAN && encoding === 'pcm-s16' && (bytes.byteOffset + p) % 2 === 0) {
+    const stride = blockAlign / 2;
+    const samples = new Int16Array(
+      bytes.buffer,
+      bytes.byteOffset + p,
+      count > 0 ? (count - 1) * stride + 1 : 0,
+    );
+    for (let i = 0, k = 0; i < count; i++, k += stride) out[outAt + i] = samples[k]! / 32768;
+    return;
+  }
+  switch (encoding) {
     case 'pcm-u8':
       for (let i = outAt; i < end; i++, p += blockAlign) out[i] = (bytes[p]! - 128) / 128;
       break;
@@ -314,6 +326,8 @@ export function decodeChannel(
   }
 }
 
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 function nonFinite(layout: WavLayout, channel: number, frame: number, value: number): never {
   throw new WavDecodeError(
     'NON_FINITE_SAMPLE',
@@ -344,10 +358,11 @@ const MIX_BLOCK = 16_384;
 export function decodeWavMono(
   bytes: Uint8Array,
   options: WavDecodeOptions = {},
+  allocate: (frames: number, sampleRate: number) => Float32Array = (frames) => new Float32Array(frames),
 ): { samples: Float32Array; sampleRate: number } {
   const layout = parseWav(bytes, options);
   const { frames, format } = layout;
-  const samples = new Float32Array(frames);
+  const samples = allocate(frames, format.sampleRate);
   if (format.channels === 1) {
     decodeChannel(layout, 0, 0, frames, samples, 0);
     return { samples, sampleRate: format.sampleRate };

@@ -32,6 +32,20 @@ function workerFile(): string {
   return file;
 }
 
+/**
+ * Structured clone copies a typed array's whole buffer, so a view into a large buffer (a 300 s chunk of an
+ * hour) would ship the hour. Send a compact copy instead, made when the job starts and moved, not cloned.
+ * (Shared-memory resample jobs go as they are.)
+ */
+function compact(job: WorkerJob): [WorkerJob, ArrayBuffer[]] {
+  if (job.kind !== 'features' || typeof job.source === 'string') return [job, []];
+  const copy =
+    job.source instanceof Float32Array
+      ? Float32Array.prototype.slice.call(job.source)
+      : Uint8Array.prototype.slice.call(job.source);
+  return [{ ...job, source: copy }, [copy.buffer as ArrayBuffer]];
+}
+
 export interface PoolOptions {
   workers: number;
   /** called with each job's result as it finishes (completion order); a throw stops the pool */
@@ -66,9 +80,10 @@ export function runInWorkers(jobs: readonly WorkerJob[], options: PoolOptions): 
     };
     const feed = (worker: Worker) => {
       if (next >= total) return;
-      const request: WorkerRequest = { index: next, job: jobs[next]! };
+      const [job, transfer] = compact(jobs[next]!);
+      const request: WorkerRequest = { index: next, job };
       next++;
-      worker.postMessage(request);
+      worker.postMessage(request, transfer);
     };
     options.signal?.addEventListener('abort', onAbort);
     for (let w = 0; w < count; w++) {
