@@ -308,6 +308,49 @@ Napi::Value CopyBlocks(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// x [B, C, L] -> cols [B, C*K, Lout]: cols[b, c*K + j, o] = x[b, c, o*stride + j - padding] (0 outside).
+Napi::Value Im2col(const Napi::CallbackInfo& info) {
+  const float* x = F(info[0]);
+  float* cols = F(info[1]);
+  const int64_t B = L(info[2]), C = L(info[3]), len = L(info[4]), Kk = L(info[5]), stride = L(info[6]),
+                pad = L(info[7]), outLen = L(info[8]);
+  rowwise(B * C, Kk * outLen, [&](int64_t r0, int64_t nr) {
+    for (int64_t bc = r0; bc < r0 + nr; bc++) {
+      const float* xr = x + bc * len;
+      for (int64_t j = 0; j < Kk; j++) {
+        float* out = cols + (bc * Kk + j) * outLen;
+        for (int64_t o = 0; o < outLen; o++) {
+          const int64_t src = o * stride + j - pad;
+          out[o] = src >= 0 && src < len ? xr[src] : 0.0f;
+        }
+      }
+    }
+  });
+  return info.Env().Undefined();
+}
+
+// Adjoint of Im2col: dx [B, C, L] written (sum over the kernel taps, in tap order).
+Napi::Value Col2im(const Napi::CallbackInfo& info) {
+  const float* dcols = F(info[0]);
+  float* dx = F(info[1]);
+  const int64_t B = L(info[2]), C = L(info[3]), len = L(info[4]), Kk = L(info[5]), stride = L(info[6]),
+                pad = L(info[7]), outLen = L(info[8]);
+  rowwise(B * C, Kk * outLen, [&](int64_t r0, int64_t nr) {
+    for (int64_t bc = r0; bc < r0 + nr; bc++) {
+      float* xr = dx + bc * len;
+      std::memset(xr, 0, sizeof(float) * len);
+      for (int64_t j = 0; j < Kk; j++) {
+        const float* in = dcols + (bc * Kk + j) * outLen;
+        for (int64_t o = 0; o < outLen; o++) {
+          const int64_t dst = o * stride + j - pad;
+          if (dst >= 0 && dst < len) xr[dst] += in[o];
+        }
+      }
+    }
+  });
+  return info.Env().Undefined();
+}
+
 Napi::Value Embedding(const Napi::CallbackInfo& info) {
   const float* w = F(info[0]);
   const int32_t* ids = I(info[1]);
@@ -690,6 +733,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   EXPORT("entropy", Entropy);
   EXPORT("entropyBackward", EntropyBackward);
   EXPORT("copyBlocks", CopyBlocks);
+  EXPORT("im2col", Im2col);
+  EXPORT("col2im", Col2im);
   EXPORT("embedding", Embedding);
   EXPORT("embeddingBackward", EmbeddingBackward);
   EXPORT("rmsNorm", RmsNorm);

@@ -307,6 +307,21 @@ describe('native kernels agree with the reference kernels', () => {
         k.adamw(p!, g!, m!, v!, n, 1e-3, 0.9, 0.999, 1e-8, 0.01, 0.1, 0.001, 0.5);
       });
     }
+    for (const [B, C, Lx, stride] of [
+      [2, 3, 7, 1],
+      [1, 4, 10, 2],
+      [2, 1, 1, 2],
+      [0, 3, 5, 1],
+    ] as const) {
+      const outLen = Math.floor((Lx + 2 - 3) / stride) + 1;
+      const colsN = B * C * 3 * outLen;
+      compare([rand(B * C * Lx)], [rand(colsN)], (k, [x, c]) =>
+        k.im2col(x!, c!, B, C, Lx, 3, stride, 1, outLen),
+      );
+      compare([rand(colsN)], [rand(B * C * Lx)], (k, [c, dx]) =>
+        k.col2im(c!, dx!, B, C, Lx, 3, stride, 1, outLen),
+      );
+    }
     for (const [B, T, H, D] of [
       [1, 1, 1, 2],
       [2, 5, 3, 8],

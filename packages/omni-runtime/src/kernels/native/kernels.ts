@@ -14,6 +14,8 @@ export interface NativeAddon {
   binary(op: number, a: F, aStrides: I, b: F, bStrides: I, out: F, shape: I): void;
   affine(x: F, alpha: number, beta: number, out: F, n: number): void;
   copyBlocks(src: F, so: number, ss: number, dst: F, dO: number, ds: number, outer: number, n: number): void;
+  im2col(x: F, cols: F, b: number, c: number, len: number, k: number, stride: number, pad: number, outLen: number): void;
+  col2im(dcols: F, dx: F, b: number, c: number, len: number, k: number, stride: number, pad: number, outLen: number): void;
   axpy(alpha: number, x: F, y: F, n: number): void;
   unary(op: number, x: F, out: F, n: number): void;
   unaryBackward(op: number, x: F, g: F, dx: F, n: number, accumulate: boolean): void;
@@ -65,6 +67,8 @@ export function makeNativeKernels(n: NativeAddon): Kernels {
         : n.binary(BINARY.indexOf(op), f(a), Int32Array.from(as), f(b), Int32Array.from(bs), f(out), Int32Array.from(shape)),
     copyBlocks: (src, so, ss, dst, dO, ds, outer, nn) =>
       isF32(dst) ? n.copyBlocks(f(src), so, ss, f(dst), dO, ds, outer, nn) : r.copyBlocks(src, so, ss, dst, dO, ds, outer, nn),
+    im2col: (x, cols, b, c, len, k, stride, pad, outLen) => n.im2col(f(x), f(cols), b, c, len, k, stride, pad, outLen),
+    col2im: (dcols, dx, b, c, len, k, stride, pad, outLen) => n.col2im(f(dcols), f(dx), b, c, len, k, stride, pad, outLen),
     affine: (x, alpha, beta, out, nn) => (isF32(x) ? n.affine(f(x), alpha, beta, f(out), nn) : r.affine(x, alpha, beta, out, nn)),
     axpy: (alpha, x, y, nn) => (isF32(y) ? n.axpy(alpha, f(x), f(y), nn) : r.axpy(alpha, x, y, nn)),
     unary: (op, x, out, nn) => n.unary(UNARY.indexOf(op), f(x), f(out), nn),
