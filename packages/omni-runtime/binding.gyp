@@ -1,6 +1,6 @@
 {
   "variables": {
-    "omni_cflags": ["-O3", "-fno-math-errno", "-fno-trapping-math", "-fopenmp-simd", "-fPIC", "-std=c++17"]
+    "omni_cflags": ["-O3", "-fno-math-errno", "-fno-trapping-math", "-fopenmp-simd", "-fPIC", "-std=c++17", "-Wno-psabi"]
   },
   "targets": [
     {

@@ -19,8 +19,10 @@ export function loadNativeKernels(): Kernels | null {
   const require = createRequire(import.meta.url);
   // src/kernels/native or dist/kernels/native (../../..), or a nested build such as dist-bench/src/... (../../../..)
   const candidates = ['../../../build/Release/omni_runtime.node', '../../../../build/Release/omni_runtime.node'];
-  // OpenBLAS reads this when the addon loads it: its own threads stay off, the addon splits GEMMs itself.
-  process.env['OPENBLAS_NUM_THREADS'] ??= '1';
+  // OpenBLAS reads OPENBLAS_NUM_THREADS when the addon loads it: 1 keeps its own thread pool from
+  // starting (the addon splits GEMMs itself). Restored afterwards, so child processes are unaffected.
+  const before = process.env['OPENBLAS_NUM_THREADS'];
+  process.env['OPENBLAS_NUM_THREADS'] = '1';
   let firstError: Error | null = null;
   for (const path of candidates) {
     try {
@@ -30,6 +32,8 @@ export function loadNativeKernels(): Kernels | null {
       firstError ??= e as Error;
     }
   }
+  if (before === undefined) delete process.env['OPENBLAS_NUM_THREADS'];
+  else process.env['OPENBLAS_NUM_THREADS'] = before;
   if (!addon) {
     const e = firstError ?? new Error('not found');
     process.stderr.write(
