@@ -1,3 +1,10 @@
 export { type ConfigSources, resolveConfig, serializeConfig } from './config/resolve.js';
-export { CONFIG_SCHEMA, type TrainerConfig } from './config/schema.js';
+export { CONFIG_SCHEMA, type Modality, type TrainerConfig } from './config/schema.js';
 export * from './errors.js';
+export { type EvalItem, evaluatePolicy } from './eval/evaluate.js';
+export type { ModalityEval, PairedComparison, SampleResponse, StageEvalRecord } from './eval/types.js';
+export { Ui } from './pipeline/context.js';
+export { FULL_PLAN, type PipelinePlan, runPipeline } from './pipeline/pipeline.js';
+export type { RunSummary, StageSummary } from './report/summary.js';
+export { RunFolder } from './run/run-folder.js';
+export { type SftExample, type SftStepResult, sftStep } from './train/sft-step.js';

@@ -41,7 +41,14 @@ export interface LoopSpec<S> {
  * signal (Ctrl-C) saves a checkpoint and throws InterruptedError, so the run can be resumed exactly.
  * Returns the number of steps done and the training seconds spent.
  */
-export async function runLoop<S>(
+export function runLoop<S>(
+  spec: LoopSpec<S>,
+  from: { step: number; seconds: number },
+): Promise<{ steps: number; seconds: number }> {
+  return spec.stop.armedDuring(() => loop(spec, from));
+}
+
+async function loop<S>(
   spec: LoopSpec<S>,
   from: { step: number; seconds: number },
 ): Promise<{ steps: number; seconds: number }> {

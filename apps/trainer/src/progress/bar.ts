@@ -31,8 +31,8 @@ export function fmtDuration(seconds: number): string {
  * whichever ends first.
  */
 export class ProgressBar {
-  private readonly start = Date.now();
-  private lastDraw = 0;
+  private readonly start: number;
+  private lastDraw = Number.NEGATIVE_INFINITY;
   private lastLine = '';
   private done = 0;
   private fraction = 0;
@@ -44,7 +44,9 @@ export class ProgressBar {
     private readonly total: number | undefined,
     private readonly unit = '',
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.start = now();
+  }
 
   /** Sets progress; `fraction` (0-1) overrides done/total, e.g. for a time budget. */
   update(done: number, fields: Record<string, number | string | undefined> = {}, fraction?: number): void {

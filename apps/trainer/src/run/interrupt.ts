@@ -5,6 +5,8 @@
  */
 export class StopSignal {
   private reason: NodeJS.Signals | undefined;
+  /** Training loops running now: only they can stop cleanly at a step boundary. */
+  private armed = 0;
   private readonly handlers = new Map<NodeJS.Signals, () => void>();
 
   constructor(private readonly log: (line: string) => void = (l) => process.stderr.write(`${l}\n`)) {}
@@ -19,11 +21,21 @@ export class StopSignal {
     this.reason ??= signal;
   }
 
+  /** Runs a training loop with the signal armed: outside loops (data, evaluation) a signal quits at once. */
+  async armedDuring<T>(fn: () => Promise<T>): Promise<T> {
+    this.armed++;
+    try {
+      return await fn();
+    } finally {
+      this.armed--;
+    }
+  }
+
   install(): this {
     for (const sig of ['SIGINT', 'SIGTERM'] as const) {
       const h = () => {
-        if (this.reason) {
-          this.log(`\n${sig} again: quitting now (the last complete checkpoint is kept)`);
+        if (this.reason || this.armed === 0) {
+          this.log(`\n${sig}: quitting now (finished stages and the last complete checkpoint are kept)`);
           process.exit(130);
         }
         this.reason = sig;

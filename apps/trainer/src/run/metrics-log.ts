@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, truncateSync } from 'node:fs';
 import { writeFileAtomic } from './atomic.js';
 
 /** One line of metrics.jsonl: a stage's step with verl's metric names (`actor/pg_loss`, `critic/score/mean`, ...). */
@@ -15,7 +15,17 @@ export function isTimingMetric(name: string): boolean {
 
 /** Append-only metrics.jsonl; every line is complete JSON (a line cut by a kill is dropped on read). */
 export class MetricsLog {
-  constructor(readonly path: string) {}
+  constructor(readonly path: string) {
+    this.repair();
+  }
+
+  /** Cuts a torn last line (a process killed mid-append) so the next append starts a clean line. */
+  repair(): void {
+    if (!existsSync(this.path)) return;
+    const text = readFileSync(this.path, 'utf8');
+    if (text === '' || text.endsWith('\n')) return;
+    truncateSync(this.path, Buffer.byteLength(text.slice(0, text.lastIndexOf('\n') + 1)));
+  }
 
   append(record: MetricsRecord): void {
     appendFileSync(this.path, `${JSON.stringify(record)}\n`);
