@@ -7,7 +7,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus, tmpdir } from 'node:os';
+import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { encodeWav, extractFeaturesBatch, loadAudio, logMelSpectrogram, resample } from '../src/index.js';
@@ -137,7 +137,10 @@ async function hourBench() {
       for (let at = 0; at < y.length; at += 300 * 16000) chunks.push(y.subarray(at, at + 300 * 16000));
       return extractFeaturesBatch(chunks);
     };
+    const cpu0 = process.cpuUsage();
     const ours = (await bestMsAsync(pipeline, 2)) / 1000;
+    const cpu = process.cpuUsage(cpu0);
+    const cpuSeconds = (cpu.user + cpu.system) / 2e6; // per run, every thread of this process
     const single =
       (await bestMsAsync(async () => {
         const y = await loadAudio(wav, { workers: 1 });
@@ -152,7 +155,7 @@ async function hourBench() {
         `pipeline peer skipped (needs Debian libsoxr0): ${(error as Error).message.split('\n')[0]}`,
       );
     }
-    const notes = `1 h of 16-bit 44.1 kHz mono WAV -> 16 kHz -> Omni features in 12 x 300 s chunks; ${availableParallelism()} threads (one thread: ${single.toFixed(2)} s); target < 15 s`;
+    const notes = `1 h of 16-bit 44.1 kHz mono WAV -> 16 kHz -> Omni features in 12 x 300 s chunks; ${availableParallelism()} threads, ${cpuSeconds.toFixed(1)} CPU-s per run (one thread: ${single.toFixed(2)} s wall); load average ${loadavg()[0]!.toFixed(1)}; target < 15 s`;
     add(
       'decode+resample+features-1h',
       's',
@@ -183,7 +186,7 @@ async function hourBench() {
 
 async function main() {
   console.log(
-    `audio-io bench on ${cpus()[0]?.model ?? 'unknown CPU'} (${availableParallelism()} threads), node ${process.version}`,
+    `audio-io bench on ${cpus()[0]?.model ?? 'unknown CPU'} (${availableParallelism()} threads), node ${process.version}, load average ${loadavg()[0]!.toFixed(1)} (timings assume an otherwise idle machine)`,
   );
   await featureBenches();
   await hourBench();
