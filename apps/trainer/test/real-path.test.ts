@@ -1,10 +1,10 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { embeddedThinkerConfig, OmniPolicy, OmniThinker, OmniTokenizer } from '@soundmind/omni-runtime';
-import { Rng } from '@soundmind/rl-core';
+import { OmniTokenizer } from '@soundmind/omni-runtime';
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../src/config/resolve.js';
 import { prepareAlr, readParquetProblems } from '../src/data/parquet.js';
+import { ModelHost } from '../src/model/host.js';
 import { Ui } from '../src/pipeline/context.js';
 import { runPipeline } from '../src/pipeline/pipeline.js';
 import { RunFolder } from '../src/run/run-folder.js';
@@ -24,34 +24,9 @@ function smallAlr(): string {
 
 /** A tiny random Qwen2.5-Omni-architecture checkpoint with the real Qwen2.5 tokenizer (shipped offline). */
 async function tinyQwenCheckpoint(dir: string): Promise<void> {
-  const tokenizer = await OmniTokenizer.qwen25();
-  const base = embeddedThinkerConfig(tokenizer.size, {
-    audioTokenId: tokenizer.specialIds.audio,
-    audioStartTokenId: tokenizer.specialIds.audioStart,
-    audioEndTokenId: tokenizer.specialIds.audioEnd,
-  });
-  const config = {
-    ...base,
-    text: {
-      ...base.text,
-      hiddenSize: 16,
-      numHiddenLayers: 1,
-      numAttentionHeads: 2,
-      numKeyValueHeads: 1,
-      headDim: 8,
-      intermediateSize: 32,
-    },
-    audio: {
-      ...base.audio,
-      dModel: 16,
-      encoderLayers: 1,
-      encoderAttentionHeads: 2,
-      encoderFfnDim: 32,
-      outputDim: 16,
-    },
-  };
+  const config = resolveConfig({ overrides: tinyOverrides() });
   mkdirSync(dir, { recursive: true });
-  await new OmniPolicy(OmniThinker.create(config, { rng: new Rng(3) }), tokenizer, { lr: 1 }).save(dir);
+  await ModelHost.create(config, await OmniTokenizer.qwen25()).save(dir);
 }
 
 describe('the real path: prepared ALR Parquet and a Hugging Face-style checkpoint', () => {

@@ -44,6 +44,11 @@ export class ModelHost {
   static createEmbedded(config: TrainerConfig, vocabulary: readonly string[]): ModelHost {
     const { tokenizerJson, tokenizerConfig } = buildWordLevelTokenizer(vocabulary);
     const tokenizer = OmniTokenizer.fromJson(tokenizerJson, tokenizerConfig, '(embedded vocabulary)');
+    return ModelHost.create(config, tokenizer);
+  }
+
+  /** A new randomly initialised thinker with the config's embedded sizes over any tokenizer's vocabulary. */
+  static create(config: TrainerConfig, tokenizer: OmniTokenizer): ModelHost {
     const m = config.actor_rollout_ref.model.embedded;
     const base = embeddedThinkerConfig(tokenizer.size, {
       audioTokenId: tokenizer.specialIds.audio,
