@@ -1,3 +1,4 @@
+/// <reference path="./espeak-module.d.ts" />
 import createEspeakModule from '@echogarden/espeak-ng-emscripten';
 import { SpeechSynthesisError } from '../errors.js';
 import type { SpeechVoice } from './voices.js';
