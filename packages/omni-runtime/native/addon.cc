@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -711,10 +712,14 @@ Napi::Value Info(const Napi::CallbackInfo& info) {
 }
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
-  K = chooseKernels();
-  openblas_set_num_threads(1);
-  unsigned hw = std::thread::hardware_concurrency();
-  pool = new ThreadPool(static_cast<int>(hw == 0 ? 1 : hw));
+  // Process-wide state, created once even when several JS threads load the addon.
+  static std::once_flag once;
+  std::call_once(once, [] {
+    K = chooseKernels();
+    openblas_set_num_threads(1);
+    unsigned hw = std::thread::hardware_concurrency();
+    pool = new ThreadPool(static_cast<int>(hw == 0 ? 1 : hw));
+  });
 #define EXPORT(name, fn) exports.Set(name, Napi::Function::New(env, fn, name))
   EXPORT("info", Info);
   EXPORT("setThreads", SetThreads);

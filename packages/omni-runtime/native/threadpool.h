@@ -20,6 +20,7 @@ class ThreadPool {
   int threads() const { return static_cast<int>(workers_.size()) + 1; }
 
   void resize(int threads) {
+    std::lock_guard<std::mutex> busy(runMu_);
     stop();
     stopping_ = false;
     for (int i = 1; i < threads; i++) workers_.emplace_back([this] { loop(); });
@@ -31,7 +32,10 @@ class ThreadPool {
     if (total <= 0) return;
     if (parts > total) parts = static_cast<int>(total);
     if (parts < 1) parts = 1;
-    if (parts == 1 || workers_.empty()) {
+    // Inline when single-threaded, or when another JS thread (a worker_thread with its own copy of
+    // the engine) is using the pool right now: same ranges, so the same results.
+    std::unique_lock<std::mutex> busy(runMu_, std::try_to_lock);
+    if (parts == 1 || workers_.empty() || !busy.owns_lock()) {
       for (int p = 0; p < parts; p++) fn(total * p / parts, total * (p + 1) / parts);
       return;
     }
@@ -99,6 +103,7 @@ class ThreadPool {
   }
 
   std::vector<std::thread> workers_;
+  std::mutex runMu_;
   std::mutex mu_;
   std::condition_variable cv_;
   std::atomic<uint64_t> generation_{0};
