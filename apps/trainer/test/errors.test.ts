@@ -70,6 +70,12 @@ describe('bad input stops the run at once with what to fix', () => {
     expect(r.stderr).toMatch(/embed_tokens|weight/);
   });
 
+  it('a device the engine does not have', () => {
+    const r = cli(['start', '--out', join(tempDir(), 'run'), ...tinyOverrides(), 'trainer.device=cuda']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('trainer.device=cuda: @soundmind/omni-runtime has no cuda backend yet');
+  });
+
   it('a usage error names the fix', () => {
     expect(cli(['strat']).stderr).toContain('did you mean "start"');
     expect(cli(['start', '--minuts', '3']).stderr).toContain('did you mean --minutes');

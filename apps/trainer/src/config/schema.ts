@@ -25,7 +25,9 @@ export const CONFIG_SCHEMA = {
     train_files: str(null, 'Training Parquet (verl: data.train_files)', true),
     val_files: str(null, 'Evaluation Parquet (verl: data.val_files)', true),
     train_batch_size: int(16, 'Prompts per GRPO step (verl: data.train_batch_size)', { min: 1 }),
-    max_prompt_length: int(128, 'Longest prompt in tokens; longer prompts are an error (verl)', { min: 1 }),
+    max_prompt_length: int(128, 'Prompt limit for prompt_length/clip_ratio; prompts are not cut (verl)', {
+      min: 1,
+    }),
     max_response_length: int(64, 'Most tokens generated per response (verl)', { min: 1 }),
     shuffle: bool(true, 'Shuffle the prompts each epoch (verl: data.shuffle)'),
     seed: int(1, 'Seed of the data order (verl: data.seed)'),
@@ -153,7 +155,7 @@ export const CONFIG_SCHEMA = {
     weight_decay: num(0.01, 'AdamW weight decay (ours)', { min: 0 }),
     batch_size: int(64, 'Sequences per optimizer step (ours)', { min: 1 }),
     micro_batch_size: int(64, 'Sequences per forward/backward call (ours)', { min: 1 }),
-    warmup_steps: int(100, 'Linear warm-up steps (ours)', { min: 0 }),
+    warmup_steps: int(50, 'Linear warm-up steps (ours)', { min: 0 }),
     max_steps: int(null, 'Step cap; null = until its time share runs out (ours)', { min: 1, nullable: true }),
     audio_fraction: num(0.1, 'Share of every SFT batch drawn from spoken questions (ours)', {
       min: 0,

@@ -240,6 +240,12 @@ export async function runPipeline(
 
 /** The model a run starts from: --model / actor_rollout_ref.model.path, or the new embedded model. */
 async function initialHost(config: TrainerConfig, vocabulary: readonly string[]): Promise<ModelHost> {
+  if (config.trainer.device !== 'cpu') {
+    throw new TrainerError(
+      'NO_DEVICE',
+      `trainer.device=${config.trainer.device}: @soundmind/omni-runtime has no ${config.trainer.device} backend yet; use trainer.device=cpu`,
+    );
+  }
   const path = config.actor_rollout_ref.model.path;
   return path === 'embedded' ? ModelHost.createEmbedded(config, vocabulary) : ModelHost.load(path);
 }
