@@ -47,9 +47,14 @@ int partsFor(int64_t work, int64_t perThread) {
 
 // A GEMM's split into sub-GEMMs depends on its size only (never on the thread count): OpenBLAS may
 // pick different kernels for different sub-shapes, so a thread-dependent split would change the bits.
+// Parts keep at least kGemmMinRows rows (or columns) each: thinner sub-GEMMs lose BLAS efficiency,
+// which a single thread would pay for nothing.
 constexpr int kGemmMaxParts = 4;
-int gemmParts(int64_t work) {
-  return static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(work / kGemmWorkPerThread, kGemmMaxParts)));
+constexpr int64_t kGemmMinRows = 128;
+int gemmParts(int64_t m, int64_t n, int64_t k) {
+  const int64_t bySize = (m * n * k) / kGemmWorkPerThread;
+  const int64_t byShape = std::max(m, n) / kGemmMinRows;
+  return static_cast<int>(std::max<int64_t>(1, std::min<int64_t>({bySize, byShape, int64_t{kGemmMaxParts}})));
 }
 
 float* F(const Napi::Value& v) { return v.As<Napi::Float32Array>().Data(); }
@@ -78,7 +83,7 @@ void sgemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, float alpha, const
 void gemmParallel(bool ta, bool tb, int64_t m, int64_t n, int64_t k, float alpha, const float* a, const float* b,
                   float beta, float* c) {
   const int64_t lda = ta ? m : k, ldb = tb ? k : n;
-  const int parts = gemmParts(m * n * k);
+  const int parts = gemmParts(m, n, k);
   if (parts <= 1) {
     sgemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, n);
     return;
