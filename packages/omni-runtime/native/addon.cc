@@ -10,6 +10,7 @@
 #include <cstring>
 #include <limits>
 #include <mutex>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -703,6 +704,20 @@ Napi::Value AttentionBackward(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// Switches the SIMD kernel table (tests run every build the CPU supports); returns the ISA in use.
+Napi::Value SetIsa(const Napi::CallbackInfo& info) {
+  const std::string want = info[0].As<Napi::String>().Utf8Value();
+  __builtin_cpu_init();
+  const bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  const bool avx512 = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+                      __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq");
+  if (want == "generic") K = kernels_generic();
+  else if (want == "avx2" && avx2) K = kernels_avx2();
+  else if (want == "avx512" && avx512) K = kernels_avx512();
+  else if (want == "auto") K = chooseKernels();
+  return Napi::String::New(info.Env(), K->isa);
+}
+
 Napi::Value SetThreads(const Napi::CallbackInfo& info) {
   pool->resize(static_cast<int>(std::max<int64_t>(1, L(info[0]))));
   return info.Env().Undefined();
@@ -728,6 +743,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
 #define EXPORT(name, fn) exports.Set(name, Napi::Function::New(env, fn, name))
   EXPORT("info", Info);
   EXPORT("setThreads", SetThreads);
+  EXPORT("setIsa", SetIsa);
   EXPORT("gemm", Gemm);
   EXPORT("binary", Binary);
   EXPORT("affine", Affine);

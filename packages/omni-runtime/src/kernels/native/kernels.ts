@@ -10,6 +10,8 @@ type I = Int32Array;
 export interface NativeAddon {
   info(): NativeInfo;
   setThreads(n: number): void;
+  /** Switches the SIMD build ('generic', 'avx2', 'avx512' or 'auto'); returns the one in use. */
+  setIsa(isa: string): string;
   gemm(ta: boolean, tb: boolean, m: number, n: number, k: number, alpha: number, a: F, ao: number, as: number, b: F, bo: number, bs: number, beta: number, c: F, co: number, cs: number, batch: number): void;
   binary(op: number, a: F, aStrides: I, b: F, bStrides: I, out: F, shape: I): void;
   affine(x: F, alpha: number, beta: number, out: F, n: number): void;
@@ -58,7 +60,7 @@ export function makeNativeKernels(n: NativeAddon): Kernels {
   const r = referenceKernels;
   return {
     ...r,
-    name: `native-${n.info().isa}`,
+    name: 'native',
     gemm: (ta, tb, m, nn, k, alpha, a, ao, as, b, bo, bs, beta, c, co, cs, batch) =>
       n.gemm(ta, tb, m, nn, k, alpha, f(a), ao, as, f(b), bo, bs, beta, f(c), co, cs, batch),
     binary: (op, a, as, b, bs, out, shape) =>
