@@ -483,6 +483,9 @@ AttnDims readDims(const Napi::CallbackInfo& info) {
   a.queryOffset = static_cast<int64_t>(d[7]);
   a.scale = static_cast<float>(d[8]);
   a.causal = d[9] != 0;
+  const bool full = d.ElementLength() >= 12;
+  a.keysTransposed = full && d[10] != 0;
+  a.keyCapacity = full ? static_cast<int64_t>(d[11]) : a.keyLen;
   a.blockEnds = IN(info[1]);
   a.nBlocks = a.blockEnds ? static_cast<int64_t>(info[1].As<Napi::Int32Array>().ElementLength()) : 0;
   a.keyStart = IN(info[2]);
@@ -526,16 +529,16 @@ constexpr int64_t kSmallGemm = 1 << 18;
 // per head and the scores use the outer-product kernel.
 constexpr int64_t kDotRows = 4;
 
-// C[m, n] = alpha A B^T (scores, dP). bt is B transposed ([k, >= n], leading dimension ldbt; null when
-// m < kDotRows), which turns the small case into the outer-product kernel (dot products would need a
-// horizontal sum each).
+// C[m, n] = alpha A B^T (scores, dP). bt is B transposed ([k, >= n], leading dimension ldbt), which
+// turns the small case into the outer-product kernel (dot products need a horizontal sum each); when
+// it is null (few query rows and row-major keys) b is used.
 void attnNT(int64_t m, int64_t n, int64_t k, float alpha, const float* a, int64_t lda, const float* b, int64_t ldb,
             const float* bt, int64_t ldbt, float* c, int64_t ldc) {
   if (m * n * k > kSmallGemm) {
-    sgemm(false, true, m, n, k, alpha, a, lda, b, ldb, 0.0f, c, ldc);
+    if (bt) sgemm(false, false, m, n, k, alpha, a, lda, bt, ldbt, 0.0f, c, ldc);
+    else sgemm(false, true, m, n, k, alpha, a, lda, b, ldb, 0.0f, c, ldc);
   } else if (!bt) {
-    for (int64_t i = 0; i < m; i++)
-      for (int64_t j = 0; j < n; j++) c[i * ldc + j] = alpha * K->dot(a + i * lda, b + j * ldb, k);
+    for (int64_t i = 0; i < m; i++) K->dotRows(a + i * lda, b, ldb, n, k, alpha, c + i * ldc);
   } else {
     K->smallGemmXN(m, n, k, alpha, a, lda, 1, bt, ldbt, 0.0f, c, ldc);
   }
@@ -618,8 +621,16 @@ Napi::Value Attention(const Napi::CallbackInfo& info) {
       const float* vh = v + b * s.kvBatchStride + kvh * Dh;
       float* oh = out + (b * T * H + h) * Dh;
       float* lh = lse + (b * H + h) * T;
-      const bool transposed = T >= kDotRows;
-      if (transposed) transposeHead(kh, ldk, S, Dh, Kt);
+      // keys transposed: the cache stores them so; otherwise transpose once per head unless decoding
+      const float* kt = nullptr;
+      int64_t ldkt = S;
+      if (s.keysTransposed) {
+        kt = k + b * s.kvBatchStride + kvh * Dh * s.keyCapacity;
+        ldkt = s.keyCapacity;
+      } else if (T >= kDotRows) {
+        transposeHead(kh, ldk, S, Dh, Kt);
+        kt = Kt;
+      }
       for (int64_t r0 = 0; r0 < T; r0 += kAttnRowBlock) {
         const int64_t r1 = std::min(T, r0 + kAttnRowBlock), nr = r1 - r0;
         int64_t kLo, kHi;
@@ -632,7 +643,7 @@ Napi::Value Attention(const Napi::CallbackInfo& info) {
           continue;
         }
         const int64_t w = kHi - kLo;
-        attnNT(nr, w, Dh, s.scale, qh + r0 * ldq, ldq, kh + kLo * ldk, ldk, transposed ? Kt + kLo : nullptr, S, P, w);
+        attnNT(nr, w, Dh, s.scale, qh + r0 * ldq, ldq, kh + kLo * ldk, ldk, kt ? kt + kLo : nullptr, ldkt, P, w);
         probabilities(s, b, r0, r1, kLo, w, P, nullptr, lh);
         attnXN(false, nr, Dh, w, 1.0f, P, w, vh + kLo * ldk, ldk, 0.0f, oh + r0 * ldq, ldq);
       }
@@ -718,6 +729,20 @@ Napi::Value SetIsa(const Napi::CallbackInfo& info) {
   return Napi::String::New(info.Env(), K->isa);
 }
 
+Napi::Value WriteTransposedKeys(const Napi::CallbackInfo& info) {
+  const float* src = F(info[0]);
+  float* dst = F(info[1]);
+  const int64_t B = L(info[2]), T = L(info[3]), H = L(info[4]), Dh = L(info[5]), cap = L(info[6]), off = L(info[7]);
+  for (int64_t b = 0; b < B; b++)
+    for (int64_t h = 0; h < H; h++)
+      for (int64_t d = 0; d < Dh; d++) {
+        float* row = dst + ((b * H + h) * Dh + d) * cap + off;
+        const float* col = src + (b * T * H + h) * Dh + d;
+        for (int64_t t = 0; t < T; t++) row[t] = col[t * H * Dh];
+      }
+  return info.Env().Undefined();
+}
+
 Napi::Value SetThreads(const Napi::CallbackInfo& info) {
   pool->resize(static_cast<int>(std::max<int64_t>(1, L(info[0]))));
   return info.Env().Undefined();
@@ -770,6 +795,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   EXPORT("swiglu", Swiglu);
   EXPORT("swigluBackward", SwigluBackward);
   EXPORT("rope", Rope);
+  EXPORT("writeTransposedKeys", WriteTransposedKeys);
   EXPORT("attention", Attention);
   EXPORT("attentionBackward", AttentionBackward);
   EXPORT("adamw", AdamW);

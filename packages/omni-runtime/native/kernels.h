@@ -9,6 +9,8 @@ struct AttnDims {
   int64_t batch, queryLen, keyLen, heads, kvHeads, headDim, kvBatchStride, queryOffset;
   float scale;
   bool causal;
+  bool keysTransposed;   // keys [B, Hkv, D, keyCapacity] (the KV cache); forward only
+  int64_t keyCapacity;
   const int32_t* blockEnds;  // nullable; nBlocks entries
   int64_t nBlocks;
   const int32_t* keyStart;  // nullable; batch entries
@@ -55,6 +57,8 @@ struct KernelTable {
   void (*scaledAdd)(float* y, const float* x, float alpha, int64_t n);
   void (*expShift)(float* x, int64_t n, float scale, float shift);  // x = exp(x*scale - shift)
   float (*softmaxInPlace)(float* x, int64_t n);                      // x = softmax(x); returns logsumexp
+  // out[j] = alpha * dot(q, k + j * ldk) over d, for j < n (decode-time attention scores)
+  void (*dotRows)(const float* q, const float* k, int64_t ldk, int64_t n, int64_t d, float alpha, float* out);
   // Small GEMMs for attention (where a BLAS call costs more than the arithmetic), row-major:
   // C[m, n] = alpha * A[m, k] B[n, k]^T + beta * C   (beta 0 or 1)
   void (*smallGemmNT)(int64_t m, int64_t n, int64_t k, float alpha, const float* a, int64_t lda, const float* b,

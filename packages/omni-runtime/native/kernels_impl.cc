@@ -554,6 +554,27 @@ static inline float hsum8(v8f v) {
   return ((v[0] + v[4]) + (v[1] + v[5])) + ((v[2] + v[6]) + (v[3] + v[7]));
 }
 
+static void dotRows(const float* q, const float* k, int64_t ldk, int64_t n, int64_t d, float alpha, float* out) {
+  const int64_t d8 = d & ~int64_t(7);
+  int64_t j = 0;
+  for (; j + 4 <= n; j += 4) {
+    const float* k0 = k + j * ldk;
+    v8f a0 = {}, a1 = {}, a2 = {}, a3 = {};
+    for (int64_t p = 0; p < d8; p += 8) {
+      const v8f x = load8(q + p);
+      a0 += x * load8(k0 + p);
+      a1 += x * load8(k0 + ldk + p);
+      a2 += x * load8(k0 + 2 * ldk + p);
+      a3 += x * load8(k0 + 3 * ldk + p);
+    }
+    float r[4] = {hsum8(a0), hsum8(a1), hsum8(a2), hsum8(a3)};
+    for (int64_t p = d8; p < d; p++)
+      for (int u = 0; u < 4; u++) r[u] += q[p] * k0[u * ldk + p];
+    for (int u = 0; u < 4; u++) out[j + u] = alpha * r[u];
+  }
+  for (; j < n; j++) out[j] = alpha * rowDot(q, k + j * ldk, d);
+}
+
 // Dot products of 2 rows of A with 4 rows of B per tile (8 vector accumulators, kept in registers).
 static void smallGemmNT(int64_t m, int64_t n, int64_t k, float alpha, const float* a, int64_t lda, const float* b,
                         int64_t ldb, float beta, float* c, int64_t ldc) {
@@ -668,7 +689,7 @@ static const KernelTable table = {
     OMNI_STR(OMNI_ISA), binary, affine, axpy, unary, unaryBackward, reduceRows, reduceInner, sumSquares, softmax,
     softmaxBackward, logSoftmaxGather, logSoftmaxGatherBackward, entropy, entropyBackward, rmsNorm,
     rmsNormBackwardDx, layerNorm, layerNormBackwardDx, swiglu, swigluBackward, rope, adamw, dot, scaledAdd,
-    expShift, softmaxInPlace, smallGemmNT, smallGemmXN,
+    expShift, softmaxInPlace, dotRows, smallGemmNT, smallGemmXN,
 };
 
 }  // namespace isa_

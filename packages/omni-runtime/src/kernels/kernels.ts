@@ -34,6 +34,12 @@ export interface AttentionShape {
   kvHeads: number;
   headDim: number;
   kvBatchStride: number;
+  /**
+   * Keys stored transposed, [B, Hkv, D, keyCapacity] (the KV cache's layout, so decoding reads keys
+   * contiguously); values keep [B, S, Hkv, D]. Forward only.
+   */
+  keysTransposed: boolean;
+  keyCapacity: number;
   queryOffset: number;
   scale: number;
   causal: boolean;
@@ -233,6 +239,18 @@ export interface Kernels {
     heads: number,
     headDim: number,
     inverse: boolean,
+  ): void;
+
+  /** dst[b, h, d, offset + t] = src[b, t, h, d]: appends keys [B, T, H, D] to a transposed cache. */
+  writeTransposedKeys(
+    src: Storage,
+    dst: Storage,
+    batch: number,
+    seq: number,
+    heads: number,
+    dim: number,
+    capacity: number,
+    offset: number,
   ): void;
 
   /** Fused attention forward; see AttentionShape. k and v are read at kOffset / vOffset. */

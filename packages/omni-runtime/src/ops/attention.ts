@@ -52,6 +52,8 @@ export function attention(q: Tensor, k: Tensor, v: Tensor, opts: AttentionOption
   let keyLen = Tk;
   let queryOffset = 0;
   let kvBatchStride = Tk * Hkv * D;
+  let keysTransposed = false;
+  let keyCapacity = Tk;
   const cache = opts.cache;
   if (cache) {
     if (needsGrad(q, k, v))
@@ -74,7 +76,7 @@ export function attention(q: Tensor, k: Tensor, v: Tensor, opts: AttentionOption
     const cv = cache.values[layer]!;
     const per = cache.maxLength * Hkv * D;
     const n = Tk * Hkv * D;
-    kern.copyBlocks(k.storage, 0, n, ck.storage, past * Hkv * D, per, B, n);
+    kern.writeTransposedKeys(k.storage, ck.storage, B, Tk, Hkv, D, cache.maxLength, past);
     kern.copyBlocks(v.storage, 0, n, cv.storage, past * Hkv * D, per, B, n);
     cache.lengths[layer] = past + Tk;
     keySrc = ck;
@@ -82,6 +84,8 @@ export function attention(q: Tensor, k: Tensor, v: Tensor, opts: AttentionOption
     keyLen = past + Tk;
     queryOffset = past;
     kvBatchStride = per;
+    keysTransposed = true;
+    keyCapacity = cache.maxLength;
   }
   let blockEnds: Int32Array | null = null;
   if (opts.blockLengths) {
@@ -104,6 +108,8 @@ export function attention(q: Tensor, k: Tensor, v: Tensor, opts: AttentionOption
     kvHeads: Hkv,
     headDim: D,
     kvBatchStride,
+    keysTransposed,
+    keyCapacity,
     queryOffset,
     scale,
     causal: opts.causal,

@@ -1,4 +1,5 @@
 import { ShapeError } from '../errors.js';
+import { kernelsFor } from '../kernels/registry.js';
 import { empty } from '../tensor/create.js';
 import { keep } from '../tensor/scope.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -13,7 +14,8 @@ export interface KVCacheOptions {
 }
 
 /**
- * Keys and values of past positions for incremental decoding: per layer two buffers
+ * Keys and values of past positions for incremental decoding: per layer keys [batch, kvHeads,
+ * headDim, maxLength] (transposed, so a decoding query reads them contiguously) and values
  * [batch, maxLength, kvHeads, headDim]. `attention(..., { cache, layer })` appends the new keys and
  * values of that layer and attends over everything cached so far; each layer tracks its own length.
  */
@@ -36,11 +38,14 @@ export class KVCache {
     this.maxLength = opts.maxLength;
     this.kvHeads = opts.kvHeads;
     this.headDim = opts.headDim;
-    const shape = [opts.batch, opts.maxLength, opts.kvHeads, opts.headDim];
     const dtype = opts.dtype ?? 'float32';
     // Not zeroed: attention only reads positions it has written.
-    this.keys = Array.from({ length: opts.layers }, () => keep(empty(shape, dtype)));
-    this.values = Array.from({ length: opts.layers }, () => keep(empty(shape, dtype)));
+    this.keys = Array.from({ length: opts.layers }, () =>
+      keep(empty([opts.batch, opts.kvHeads, opts.headDim, opts.maxLength], dtype)),
+    );
+    this.values = Array.from({ length: opts.layers }, () =>
+      keep(empty([opts.batch, opts.maxLength, opts.kvHeads, opts.headDim], dtype)),
+    );
     this.lengths = new Array<number>(opts.layers).fill(0);
   }
 
@@ -71,20 +76,34 @@ export class KVCache {
       dtype: this.keys[0]!.dtype as 'float32' | 'float64',
     });
     const per = this.maxLength * this.kvHeads * this.headDim;
+    const rowsPerBatch = this.kvHeads * this.headDim;
+    const k = kernelsFor(this.keys[0]!.dtype, this.keys[0]!.device);
     for (let l = 0; l < this.layers; l++) {
       // only the filled positions of each row are copied
-      const used = this.lengths[l]! * this.kvHeads * this.headDim;
-      for (const [src, dst] of [
-        [this.keys[l]!, out.keys[l]!],
-        [this.values[l]!, out.values[l]!],
-      ] as const) {
-        const s = src.cpuData();
-        const d = dst.cpuData();
-        rows.forEach((r, i) => {
-          d.set(s.subarray(r * per, r * per + used), i * per);
-        });
-      }
-      out.lengths[l] = this.lengths[l]!;
+      const len = this.lengths[l]!;
+      rows.forEach((r, i) => {
+        k.copyBlocks(
+          this.keys[l]!.storage,
+          r * per,
+          this.maxLength,
+          out.keys[l]!.storage,
+          i * per,
+          this.maxLength,
+          rowsPerBatch,
+          len,
+        );
+        k.copyBlocks(
+          this.values[l]!.storage,
+          r * per,
+          0,
+          out.values[l]!.storage,
+          i * per,
+          0,
+          1,
+          len * rowsPerBatch,
+        );
+      });
+      out.lengths[l] = len;
     }
     return out;
   }

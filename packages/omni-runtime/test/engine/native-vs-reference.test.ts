@@ -399,6 +399,8 @@ describe.each(isas.length > 0 ? isas : ['none'])(
           kvHeads: c.kvHeads!,
           headDim: c.headDim!,
           kvBatchStride: c.keyLen! * c.kvHeads! * c.headDim!,
+          keysTransposed: false,
+          keyCapacity: c.keyLen!,
           queryOffset: c.queryOffset ?? 0,
           scale: 1 / Math.sqrt(c.headDim!),
           causal: c.causal!,
@@ -414,6 +416,40 @@ describe.each(isas.length > 0 ? isas : ['none'])(
         compare([q, k, v], [rand(qn), rand(rows)], (kk, [a, b, cc, o, l]) =>
           kk.attention(s, a!, b!, 0, cc!, 0, o!, l!),
         );
+        // keys in the KV cache's transposed layout (with spare capacity) give the same result; values
+        // are kept at a matching batch stride
+        const cap = s.keyLen + 3;
+        const kt = rand(s.batch * s.kvHeads * s.headDim * cap);
+        const vPadded = rand(s.batch * cap * s.kvHeads * s.headDim);
+        for (const kk of [native!, ref])
+          kk.writeTransposedKeys(k, kt, s.batch, s.keyLen, s.kvHeads, s.headDim, cap, 0);
+        ref.copyBlocks(
+          v,
+          0,
+          kn / Math.max(1, s.batch),
+          vPadded,
+          0,
+          cap * s.kvHeads * s.headDim,
+          s.batch,
+          kn / Math.max(1, s.batch),
+        );
+        const st: AttentionShape = {
+          ...s,
+          keysTransposed: true,
+          keyCapacity: cap,
+          kvBatchStride: cap * s.kvHeads * s.headDim,
+        };
+        const want = [rand(qn), rand(rows)];
+        ref.attention(s, q, k, 0, v, 0, want[0]!, want[1]!);
+        const got = [rand(qn), rand(rows)];
+        native!.attention(st, q, kt, 0, vPadded, 0, got[0]!, got[1]!);
+        expect(closeness(data(got[0]!), data(want[0]!)), 'transposed keys: output').toBeLessThanOrEqual(1);
+        const refT = [rand(qn), rand(rows)];
+        ref.attention(st, q, kt, 0, vPadded, 0, refT[0]!, refT[1]!);
+        expect(
+          closeness(data(refT[0]!), data(want[0]!)),
+          'transposed keys (reference): output',
+        ).toBeLessThanOrEqual(1);
         if (s.queryOffset > 0) continue;
         const out = rand(qn);
         const lse = rand(rows);
@@ -456,6 +492,8 @@ describe.each(isas.length > 0 ? isas : ['none'])(
           kvHeads: 2,
           headDim: 32,
           kvBatchStride: 64 * 2 * 32,
+          keysTransposed: false,
+          keyCapacity: 64,
           queryOffset: 0,
           scale: 0.2,
           causal: true,

@@ -40,6 +40,7 @@ export interface NativeAddon {
   rope(x: F, out: F, cos: F, sin: F, pos: I, b: number, t: number, h: number, d: number, inverse: boolean): void;
   attention(dims: Float64Array, blockEnds: I | null, keyStart: I | null, q: F, k: F, ko: number, v: F, vo: number, out: F, lse: F): void;
   attentionBackward(dims: Float64Array, blockEnds: I | null, keyStart: I | null, q: F, k: F, v: F, out: F, lse: F, g: F, dq: F, dk: F, dv: F): void;
+  writeTransposedKeys(src: F, dst: F, b: number, t: number, h: number, d: number, cap: number, off: number): void;
   adamw(p: F, g: F, m: F, v: F, n: number, lr: number, b1: number, b2: number, eps: number, wd: number, bias1: number, bias2: number, gradScale: number): void;
 }
 
@@ -52,7 +53,20 @@ const i32 = (s: Storage): I => (s as CpuStorage).data as I;
 const isF32 = (s: Storage): boolean => (s as CpuStorage).data instanceof Float32Array;
 
 function dims(s: AttentionShape): Float64Array {
-  return Float64Array.of(s.batch, s.queryLen, s.keyLen, s.heads, s.kvHeads, s.headDim, s.kvBatchStride, s.queryOffset, s.scale, s.causal ? 1 : 0);
+  return Float64Array.of(
+    s.batch,
+    s.queryLen,
+    s.keyLen,
+    s.heads,
+    s.kvHeads,
+    s.headDim,
+    s.kvBatchStride,
+    s.queryOffset,
+    s.scale,
+    s.causal ? 1 : 0,
+    s.keysTransposed ? 1 : 0,
+    s.keyCapacity,
+  );
 }
 
 /** float32 kernels backed by the addon; anything else (and any kernel it lacks) uses the reference. */
@@ -98,6 +112,7 @@ export function makeNativeKernels(n: NativeAddon): Kernels {
     swiglu: (gate, up, out, nn) => n.swiglu(f(gate), f(up), f(out), nn),
     swigluBackward: (gate, up, g, dgate, dup, nn) => n.swigluBackward(f(gate), f(up), f(g), f(dgate), f(dup), nn),
     rope: (x, out, cos, sin, pos, b, t, h, d, inv) => n.rope(f(x), f(out), f(cos), f(sin), i32(pos), b, t, h, d, inv),
+    writeTransposedKeys: (src, dst, b, t, h, d, cap, off) => n.writeTransposedKeys(f(src), f(dst), b, t, h, d, cap, off),
     attention: (s, q, k, ko, v, vo, out, lse) =>
       n.attention(dims(s), s.blockEnds, s.keyStart, f(q), f(k), ko, f(v), vo, f(out), f(lse)),
     attentionBackward: (s, q, k, v, out, lse, g, dq, dk, dv) =>

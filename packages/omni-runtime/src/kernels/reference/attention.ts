@@ -40,6 +40,12 @@ export function attention(
   const { batch, queryLen: T, heads: H, kvHeads: Hkv, headDim: D, kvBatchStride, scale } = s;
   const group = H / Hkv;
   const scores = new Float64Array(s.keyLen);
+  // element (b, j, kvh, d) of the keys, in either layout
+  const keyAt = s.keysTransposed
+    ? (b: number, j: number, kvh: number, d: number) =>
+        k[kOffset + b * kvBatchStride + (kvh * D + d) * s.keyCapacity + j] as number
+    : (b: number, j: number, kvh: number, d: number) =>
+        k[kOffset + b * kvBatchStride + (j * Hkv + kvh) * D + d] as number;
   for (let b = 0; b < batch; b++) {
     for (let h = 0; h < H; h++) {
       const kvh = Math.floor(h / group);
@@ -48,9 +54,8 @@ export function attention(
         const [lo, hi] = visibleRange(s, b, t);
         let mx = Number.NEGATIVE_INFINITY;
         for (let j = lo; j < hi; j++) {
-          const ko = kOffset + b * kvBatchStride + (j * Hkv + kvh) * D;
           let dot = 0;
-          for (let d = 0; d < D; d++) dot += (q[qo + d] as number) * (k[ko + d] as number);
+          for (let d = 0; d < D; d++) dot += (q[qo + d] as number) * keyAt(b, j, kvh, d);
           scores[j] = dot * scale;
           if (scores[j]! > mx) mx = scores[j]!;
         }
@@ -131,4 +136,25 @@ export function attentionBackward(
       }
     }
   }
+}
+
+export function writeTransposedKeys(
+  srcS: Storage,
+  dstS: Storage,
+  batch: number,
+  seq: number,
+  heads: number,
+  dim: number,
+  capacity: number,
+  offset: number,
+): void {
+  const src = farr(srcS);
+  const dst = farr(dstS);
+  for (let b = 0; b < batch; b++)
+    for (let t = 0; t < seq; t++)
+      for (let h = 0; h < heads; h++)
+        for (let d = 0; d < dim; d++)
+          dst[((b * heads + h) * dim + d) * capacity + offset + t] = src[
+            ((b * seq + t) * heads + h) * dim + d
+          ] as number;
 }

@@ -1,5 +1,5 @@
 import type { Kernels } from '../kernels.js';
-import { attention, attentionBackward } from './attention.js';
+import { attention, attentionBackward, writeTransposedKeys } from './attention.js';
 import {
   affine,
   axpy,
@@ -69,6 +69,7 @@ export const referenceKernels: Kernels = {
   swiglu,
   swigluBackward,
   rope,
+  writeTransposedKeys,
   attention,
   attentionBackward,
   im2col,
