@@ -157,10 +157,14 @@ export const CONFIG_SCHEMA = {
     micro_batch_size: int(64, 'Sequences per forward/backward call (ours)', { min: 1 }),
     warmup_steps: int(50, 'Linear warm-up steps (ours)', { min: 0 }),
     max_steps: int(null, 'Step cap; null = until its time share runs out (ours)', { min: 1, nullable: true }),
-    audio_fraction: num(0.1, 'Share of every SFT batch drawn from spoken questions (ours)', {
-      min: 0,
-      max: 1,
-    }),
+    audio_fraction: num(
+      0,
+      'Share of every SFT batch drawn from spoken questions; costly: an audio example costs ~15 text ones (ours)',
+      {
+        min: 0,
+        max: 1,
+      },
+    ),
     control_lr: num(3e-4, 'Learning rate of the same-budget continued-SFT control (ours)', {
       min: 0,
       above: true,

@@ -33,8 +33,11 @@ export class Budget {
     return this.totalSeconds - this.elapsed();
   }
 
-  /** Seconds a stage may use: its share of the total, but never more than what is left minus `reserve`. */
-  stageSeconds(share: number, reserve = 0): number {
-    return Math.max(0, Math.min(share * this.totalSeconds, this.remaining() - reserve));
+  /**
+   * Training seconds a stage may spend in total: its share of the budget, but no more than it has already
+   * spent (`spent`, from earlier sessions of a resumed stage) plus what is left of the budget minus `reserve`.
+   */
+  stageSeconds(share: number, reserve = 0, spent = 0): number {
+    return Math.max(0, Math.min(share * this.totalSeconds, spent + this.remaining() - reserve));
   }
 }

@@ -167,14 +167,13 @@ export async function runPipeline(
     }
     if (plan.sft && config.sft.enable) {
       if (!run.stage('sft')) {
-        const seconds = budget.stageSeconds(config.budget.sft_share);
         host = await runSftStage(ctx, host, {
           stage: 'sft',
           examples: sd.sft,
           audio: { examples: sd.sftAudio, fraction: config.sft.audio_fraction },
           lr: config.sft.lr,
           warmupSteps: config.sft.warmup_steps,
-          maxSeconds: seconds,
+          maxSeconds: (spent) => budget.stageSeconds(config.budget.sft_share, 0, spent),
           maxSteps: config.sft.max_steps,
           description: sd.describe.sft,
         });
@@ -186,14 +185,15 @@ export async function runPipeline(
     if (plan.grpo) {
       if (!run.stage('grpo')) {
         const evalSeconds = run.readJson<{ seconds: number }>('eval/sft.json')?.seconds ?? 0;
-        const reserve = evalSeconds * 1.15 + 10;
+        // The final evaluation can take longer than the first (longer responses after GRPO): keep room.
+        const reserve = evalSeconds * 2 + 30;
         host = await runGrpoStage(ctx, host, {
           prompts: sd.rl,
           startWeights: async () => {
             const sft = run.stage('sft')?.checkpoint;
             return sft ? ModelHost.load(sft) : initialHost(config, logicVocabulary());
           },
-          maxSeconds: budget.stageSeconds(config.budget.grpo_share, reserve),
+          maxSeconds: (spent) => budget.stageSeconds(config.budget.grpo_share, reserve, spent),
           maxSteps: config.trainer.total_training_steps,
           description: sd.describe.grpo,
         });
@@ -215,7 +215,7 @@ export async function runPipeline(
           audio: { examples: sd.sftAudio, fraction: config.sft.audio_fraction },
           lr: config.sft.control_lr,
           warmupSteps: 0,
-          maxSeconds: grpo.seconds,
+          maxSeconds: () => grpo.seconds,
           maxSteps: config.trainer.total_training_steps === null ? null : grpo.steps,
           description: sd.describe.control,
         });

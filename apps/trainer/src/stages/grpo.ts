@@ -85,7 +85,8 @@ export interface GrpoStageOptions {
   readonly prompts: readonly PromptItem<OmniPrompt, RlMeta>[];
   /** The weights the stage started from (the KL reference), rebuilt when a stopped stage resumes. */
   readonly startWeights: () => Promise<ModelHost>;
-  readonly maxSeconds: number;
+  /** Training seconds the stage may spend in total, given the seconds it already spent (resume). */
+  readonly maxSeconds: (spent: number) => number;
   readonly maxSteps: number | null;
   readonly description: string;
 }
@@ -158,6 +159,7 @@ export async function runGrpoStage(
   const bar = ui.bar('GRPO', maxSteps ?? undefined, 'steps');
   let last: Readonly<Record<string, number>> = {};
   let responseTokens = 0;
+  const maxSeconds = opts.maxSeconds(from.seconds);
   const result = await runLoop(
     {
       stage: 'grpo',
@@ -165,7 +167,7 @@ export async function runGrpoStage(
       store,
       saveFreq: config.trainer.save_freq,
       maxSteps,
-      maxSeconds: opts.maxSeconds,
+      maxSeconds,
       stop: ctx.stop,
       afterStep: interruptFault(ui.fault, 'grpo', (s) => ctx.stop.request(s)),
       state: () => cursor,
@@ -205,7 +207,7 @@ export async function runGrpoStage(
         return !r.exhausted || r.samples.length > 0;
       },
       onStep: (step, seconds) => {
-        const fraction = Math.max(maxSteps ? step / maxSteps : 0, seconds / opts.maxSeconds);
+        const fraction = Math.max(maxSteps ? step / maxSteps : 0, seconds / Math.max(1e-9, maxSeconds));
         bar.update(
           step,
           {

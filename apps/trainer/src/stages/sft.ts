@@ -29,7 +29,8 @@ export interface SftStageOptions {
   readonly audio?: { readonly examples: readonly SftSource[]; readonly fraction: number };
   readonly lr: number;
   readonly warmupSteps: number;
-  readonly maxSeconds: number;
+  /** Training seconds the stage may spend in total, given the seconds it already spent (resume). */
+  readonly maxSeconds: (spent: number) => number;
   readonly maxSteps: number | null;
   readonly description: string;
 }
@@ -97,6 +98,7 @@ export async function runSftStage(
   const bar = ui.bar(opts.stage === 'sft' ? 'SFT' : 'SFT control', opts.maxSteps ?? undefined, 'steps');
   let tokens = 0;
   let loss = Number.NaN;
+  const maxSeconds = opts.maxSeconds(from.seconds);
   const result = await runLoop(
     {
       stage: opts.stage,
@@ -104,7 +106,7 @@ export async function runSftStage(
       store,
       saveFreq: config.trainer.save_freq,
       maxSteps: opts.maxSteps,
-      maxSeconds: opts.maxSeconds,
+      maxSeconds,
       stop: ctx.stop,
       afterStep: interruptFault(ui.fault, opts.stage, (s) => ctx.stop.request(s)),
       state: () => ({ cursor }),
@@ -147,7 +149,10 @@ export async function runSftStage(
         return true;
       },
       onStep: (step, seconds) => {
-        const fraction = Math.max(opts.maxSteps ? step / opts.maxSteps : 0, seconds / opts.maxSeconds);
+        const fraction = Math.max(
+          opts.maxSteps ? step / opts.maxSteps : 0,
+          seconds / Math.max(1e-9, maxSeconds),
+        );
         bar.update(
           step,
           { loss: fmtNum(loss), 'tok/s': fmtNum(tokens / Math.max(1e-9, seconds - from.seconds), 0) },
