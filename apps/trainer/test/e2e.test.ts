@@ -10,7 +10,9 @@ import { tempDir, tinyOverrides } from './helpers.js';
 describe('the pipeline end to end on a tiny model', () => {
   it('synth -> SFT -> eval -> GRPO -> eval -> report, with checkpoints and verl metric names', async () => {
     const dir = join(tempDir(), 'run');
-    const config = resolveConfig({ overrides: tinyOverrides(['trainer.control=sft']) });
+    const config = resolveConfig({
+      overrides: tinyOverrides(['trainer.control=sft', 'trainer.test_freq=2']),
+    });
     const run = RunFolder.create(dir, config);
     const out = await runPipeline(config, run, new Ui(null));
     expect(out).toBeDefined();
@@ -28,6 +30,8 @@ describe('the pipeline end to end on a tiny model', () => {
     const records = run.metrics.read();
     const grpo = records.filter((r) => r.stage === 'grpo');
     expect(grpo.map((r) => r.step)).toEqual([1, 2, 3]);
+    expect(typeof grpo[1]?.['val/text/acc']).toBe('number');
+    expect(grpo[0]?.['val/text/acc']).toBeUndefined();
     for (const k of [
       'critic/score/mean',
       'actor/pg_loss',

@@ -192,7 +192,13 @@ export const CONFIG_SCHEMA = {
     }),
     total_epochs: int(100, 'Passes over the GRPO prompts (verl)', { min: 1 }),
     save_freq: int(25, 'Checkpoint every N steps, -1 = only at the end (verl)', { min: -1 }),
-    test_freq: int(-1, 'Evaluate every N GRPO steps, -1 = only at the end (verl)', { min: -1 }),
+    test_freq: int(
+      -1,
+      'Every N GRPO steps, accuracy on the first 500 held-out text problems as val/text/acc (verl)',
+      {
+        min: -1,
+      },
+    ),
     max_actor_ckpt_to_keep: int(2, 'Checkpoints kept per stage (verl)', { min: 1 }),
     val_before_train: bool(true, 'Evaluate the SFT start before GRPO (verl)'),
     device: oneOf(['cpu', 'cuda'] as const, 'cpu', 'Where the policy runs (verl: trainer.device)'),
@@ -213,8 +219,8 @@ export const CONFIG_SCHEMA = {
       above: true,
       nullable: true,
     }),
-    sft_share: num(0.3, 'Share of the budget for SFT (ours)', { min: 0, max: 1 }),
-    grpo_share: num(0.5, 'Share of the budget for GRPO (and for the control; ours)', { min: 0, max: 1 }),
+    sft_share: num(0.5, 'Share of the budget for SFT (ours)', { min: 0, max: 1 }),
+    grpo_share: num(0.38, 'Share of the budget for GRPO (and for the control; ours)', { min: 0, max: 1 }),
   },
 } satisfies Section;
 

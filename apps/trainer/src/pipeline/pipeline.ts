@@ -7,7 +7,7 @@ import { type EmbeddedData, loadEmbeddedData } from '../data/embedded.js';
 import { readParquetProblems } from '../data/parquet.js';
 import { loadSpokenData, type SpokenData } from '../data/spoken.js';
 import { TrainerError } from '../errors.js';
-import type { EvalItem } from '../eval/evaluate.js';
+import { alrReward, type EvalItem, evaluatePolicy } from '../eval/evaluate.js';
 import { ModelHost } from '../model/host.js';
 import type { RunSummary } from '../report/summary.js';
 import { StopSignal } from '../run/interrupt.js';
@@ -189,6 +189,21 @@ export async function runPipeline(
         const reserve = evalSeconds * 2 + 30;
         host = await runGrpoStage(ctx, host, {
           prompts: sd.rl,
+          validate: async (h) => {
+            const items = (sd.eval.text ?? []).slice(0, 500);
+            const r = await evaluatePolicy(
+              h.policy({ lr: 1, weightDecay: 0, betas: [0.9, 0.999], warmupSteps: 0 }),
+              items,
+              {
+                modality: 'text',
+                batchSize: config.eval.batch_size,
+                maxNewTokens: config.data.max_response_length,
+                samples: 0,
+                score: alrReward(config),
+              },
+            );
+            return { 'val/text/acc': r.eval.accuracy };
+          },
           startWeights: async () => {
             const sft = run.stage('sft')?.checkpoint;
             return sft ? ModelHost.load(sft) : initialHost(config, logicVocabulary());

@@ -87,6 +87,7 @@ export function renderHtmlReport(
       return c.metrics.length > 1 && c.metrics[0]?.startsWith('val/') ? s.map((x) => ({ ...x, name: m })) : s;
     });
     const shown = c.metrics[0]?.startsWith('val/') ? series : series.slice(0, 2);
+    if (shown.length === 0) return '';
     return `<figure>${lineChart({ title: c.title, xLabel: `${c.stage} step`, series: shown })}</figure>`;
   });
   const descriptions = orderedStages(summary.stages)

@@ -83,6 +83,8 @@ export function grpoOptions(config: TrainerConfig): GrpoTrainerConfig {
 
 export interface GrpoStageOptions {
   readonly prompts: readonly PromptItem<OmniPrompt, RlMeta>[];
+  /** Held-out check every trainer.test_freq steps: metrics to log at that step (e.g. `val/text/acc`). */
+  readonly validate?: (host: ModelHost) => Promise<Record<string, number>>;
   /** The weights the stage started from (the KL reference), rebuilt when a stopped stage resumes. */
   readonly startWeights: () => Promise<ModelHost>;
   /** Training seconds the stage may spend in total, given the seconds it already spent (resume). */
@@ -191,10 +193,13 @@ export async function runGrpoStage(
         const total = Object.entries(r.metrics)
           .filter(([k]) => k.startsWith('timing_s/'))
           .reduce((s, [, v]) => s + v, 0);
+        const tf = config.trainer.test_freq;
+        const val = opts.validate && tf > 0 && step % tf === 0 ? await opts.validate(host) : {};
         run.metrics.append({
           stage: 'grpo',
           step,
           ...r.metrics,
+          ...val,
           'train/epoch': stream.cursor.epoch + stream.cursor.index / Math.max(1, opts.prompts.length),
           ...(r.skippedOptimizerSteps ? { 'train/skipped_optimizer_steps': r.skippedOptimizerSteps } : {}),
           'perf/response_tokens_per_s': total > 0 ? tokens / total : 0,
