@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { closeSync, fsyncSync, mkdtempSync, openSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { computeAdvantage, computePolicyLoss, type DType, type Matrix, Rng, zeros } from '@soundmind/rl-core';
@@ -10,11 +10,13 @@ import { referenceStep } from './reference.js';
  * `pnpm --filter @soundmind/rl-core bench`: one GRPO update's math on [512, 2048] (advantages + vanilla PPO
  * loss + its gradient), rl-core vs a plain op-by-op TypeScript reference and vs PyTorch (Debian's
  * python3-torch, when present) in the same run. Writes bench-results.json (ratio > 1 = rl-core is faster).
+ * Each precision runs in its own process, as a training run uses one: V8 compiles the kernels for the
+ * array types it has seen, and a process that has run float32 batches runs float64 ones ~30% slower.
  */
 const B = 512;
 const L = 2048;
 const N = 8; // responses per prompt
-const REPS = 15;
+const REPS = 21;
 const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 function inputs(dtype: DType) {
@@ -55,9 +57,12 @@ function ours(x: Inputs): { loss: number; grad: Matrix } {
   return { loss: out.loss, grad: out.gradLogProb };
 }
 
-/** Median wall time per call, and the median CPU time of this process per call (less sensitive to a busy machine). */
-function median(fn: () => void, reps: number): number {
-  for (let i = 0; i < 3; i++) fn();
+/**
+ * Median wall time per call after `warmup` untimed calls (by then V8 has compiled the kernels and the GC has
+ * settled), and the median CPU time of this process per call (less sensitive to a busy machine).
+ */
+function median(fn: () => void, reps: number, warmup: number): number {
+  for (let i = 0; i < warmup; i++) fn();
   const wall: number[] = [];
   const cpu: number[] = [];
   for (let i = 0; i < reps; i++) {
@@ -101,14 +106,20 @@ function torchPeer(x: Inputs, dtype: DType): { ms: number; loss: number; torch: 
   }
 }
 
-const results: { name: string; unit: string; ours: number; peer: number; peerName: string; ratio: number }[] =
-  [];
-for (const dtype of ['float32', 'float64'] as const) {
+type Result = { name: string; unit: string; ours: number; peer: number; peerName: string; ratio: number };
+
+/** Times one precision in this process; returns its rows of bench-results.json. */
+function benchDtype(dtype: DType): Result[] {
+  const results: Result[] = [];
   const x = inputs(dtype);
+  // rl-core is timed first, before the reference fills the heap with garbage for the GC to chase
+  const load = loadavg()[0] as number;
+  const msOurs = median(() => ours(x), REPS, 10);
+  const cpuOurs = lastCpuMs;
   const mine = ours(x);
   const rows = { rewards: toRows(x.rewards), mask: toRows(x.mask), old: toRows(x.old), logp: toRows(x.logp) };
   const ref = referenceStep(rows.rewards, rows.mask, x.index, rows.old, rows.logp);
-  // same numbers first: the reference computes in float64 from the same (possibly float32) inputs
+  // same numbers: the reference computes in float64 from the same (possibly float32) inputs
   // (each value relative to the largest of its kind, as float32 stores a gradient of ~1/N with ~7 digits)
   const gradScale = Math.max(...ref.grad.map((row) => Math.max(...row.map(Math.abs))));
   let maxDiff = Math.abs(ref.loss - mine.loss) / Math.max(1, Math.abs(ref.loss));
@@ -119,9 +130,7 @@ for (const dtype of ['float32', 'float64'] as const) {
   });
   if (!(maxDiff < (dtype === 'float32' ? 1e-5 : 1e-9)))
     throw new Error(`reference and rl-core disagree (${maxDiff})`);
-  const msOurs = median(() => ours(x), REPS);
-  const cpuOurs = lastCpuMs;
-  const msRef = median(() => referenceStep(rows.rewards, rows.mask, x.index, rows.old, rows.logp), 5);
+  const msRef = median(() => referenceStep(rows.rewards, rows.mask, x.index, rows.old, rows.logp), 5, 1);
   const name = `grpo-adv+ppo-loss+grad-${B}x${L}-${dtype}`;
   results.push({
     name,
@@ -132,7 +141,7 @@ for (const dtype of ['float32', 'float64'] as const) {
     ratio: msRef / msOurs,
   });
   console.log(
-    `${name}: rl-core ${msOurs.toFixed(2)} ms (CPU ${cpuOurs.toFixed(2)} ms; target < 30), plain reference ${msRef.toFixed(1)} ms (x${(msRef / msOurs).toFixed(1)})`,
+    `${name}: rl-core ${msOurs.toFixed(2)} ms wall, ${cpuOurs.toFixed(2)} ms CPU (medians of ${REPS} warm calls; target < 30; load average ${load.toFixed(1)}), plain reference ${msRef.toFixed(1)} ms (x${(msRef / msOurs).toFixed(1)})`,
   );
   const torch = torchPeer(x, dtype);
   if (torch) {
@@ -151,12 +160,33 @@ for (const dtype of ['float32', 'float64'] as const) {
       `${name}: rl-core ${msOurs.toFixed(2)} ms, PyTorch ${torch.ms.toFixed(2)} ms (ratio ${(torch.ms / msOurs).toFixed(2)})`,
     );
   }
+  return results;
 }
-const target = join(packageDir, 'bench-results.json');
-const tmp = `${target}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
-const fd = openSync(tmp, 'w');
-writeFileSync(fd, `${JSON.stringify(results, null, 2)}\n`);
-fsyncSync(fd);
-closeSync(fd);
-renameSync(tmp, target);
-console.log(`wrote ${target}`);
+
+const RESULT_TAG = 'bench-results:';
+const only = process.argv[2];
+if (only === 'float32' || only === 'float64') {
+  // a child: one precision, its rows on the last line
+  console.log(`${RESULT_TAG}${JSON.stringify(benchDtype(only))}`);
+} else {
+  const results: Result[] = [];
+  for (const dtype of ['float32', 'float64'] as const) {
+    const out = execFileSync(process.execPath, [fileURLToPath(import.meta.url), dtype], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    for (const line of out.split('\n')) {
+      if (line.startsWith(RESULT_TAG))
+        results.push(...(JSON.parse(line.slice(RESULT_TAG.length)) as Result[]));
+      else if (line) console.log(line);
+    }
+  }
+  const target = join(packageDir, 'bench-results.json');
+  const tmp = `${target}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
+  const fd = openSync(tmp, 'w');
+  writeFileSync(fd, `${JSON.stringify(results, null, 2)}\n`);
+  fsyncSync(fd);
+  closeSync(fd);
+  renameSync(tmp, target);
+  console.log(`wrote ${target}`);
+}

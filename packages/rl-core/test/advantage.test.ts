@@ -148,6 +148,33 @@ describe('computeAdvantage semantics', () => {
     expect(a.advantages.rows).toBe(0);
   });
 
+  it('checks the mask before the rewards, and finds a non-finite reward behind rows whose sums overflow', () => {
+    const badMask = fromRows([
+      [1, 1, 0],
+      [1, -1, 0],
+    ]);
+    // a bad mask value is reported first, even when the rewards have the wrong shape as well
+    expect(() =>
+      computeAdvantage('grpo', { tokenLevelRewards: zeros(2, 4), responseMask: badMask, index: [0, 0] }),
+    ).toThrow(/responseMask\[1, 1\] is -1/);
+    const m = fromRows([
+      [1, 1, 1],
+      [1, 1, 0],
+      [1, 0, 0],
+    ]);
+    const big = fromRows([
+      [1e308, 1e308, 0], // finite rewards whose sum overflows: not an error
+      [0, 1, 0],
+      [0, 0, 1],
+    ]);
+    const out = computeAdvantage('rloo', { tokenLevelRewards: big, responseMask: m, index: [0, 1, 1] });
+    expect(out.advantages.data[3]).toBe(1 - 1);
+    big.data[8] = Number.NEGATIVE_INFINITY;
+    expect(() =>
+      computeAdvantage('rloo', { tokenLevelRewards: big, responseMask: m, index: [0, 1, 1] }),
+    ).toThrow(/tokenLevelRewards\[2, 2\] is -Infinity/);
+  });
+
   it('rejects unknown estimators, shape mismatches, bad labels and non-finite rewards', () => {
     const r = rewards([1, 0, 0, 1, 0]);
     expect(() =>

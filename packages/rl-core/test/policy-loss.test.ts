@@ -5,6 +5,7 @@ import {
   fromRows,
   InvalidOptionError,
   NonFiniteInputError,
+  POLICY_LOSS_MODES,
   type PolicyLossInput,
   type PolicyLossMode,
   Rng,
@@ -152,6 +153,67 @@ describe('computePolicyLoss edge cases and errors', () => {
       expect(out.gradLogProb.data[2]).toBe(0);
     }
     expect(clean.loss).toBeTypeOf('number');
+  });
+
+  it('kept positions anywhere in a row (holes, left padding) count exactly as when packed to the left', () => {
+    // Kernels stop at each row's last kept position; spreading the same tokens out must change nothing.
+    const rng = new Rng('layout');
+    const rows = 4;
+    const cols = 12;
+    const packed = {
+      old: zeros(rows, cols),
+      lp: zeros(rows, cols),
+      adv: zeros(rows, cols),
+      mask: zeros(rows, cols),
+    };
+    const spread = {
+      old: zeros(rows, cols),
+      lp: zeros(rows, cols),
+      adv: zeros(rows, cols),
+      mask: zeros(rows, cols),
+    };
+    const where: number[][] = [];
+    for (let i = 0; i < rows; i++) {
+      const slots = rng.shuffle(Array.from({ length: cols }, (_, t) => t)).slice(0, 1 + rng.int(cols - 1));
+      slots.sort((x, y) => x - y);
+      where.push(slots);
+      const a = rng.normal(0, 1);
+      slots.forEach((t, n) => {
+        const o = -rng.next() * 3;
+        const l = o + rng.normal(0, 0.4);
+        for (const [m, k] of [
+          [packed, i * cols + n],
+          [spread, i * cols + t],
+        ] as const) {
+          m.old.data[k] = o;
+          m.lp.data[k] = l;
+          m.adv.data[k] = a;
+          m.mask.data[k] = 1;
+        }
+      });
+    }
+    const input = (m: typeof packed): PolicyLossInput => ({
+      oldLogProb: m.old,
+      logProb: m.lp,
+      advantages: m.adv,
+      responseMask: m.mask,
+      clipCovRatio: 0.3,
+    });
+    for (const mode of POLICY_LOSS_MODES) {
+      for (const lossAggMode of ['token-mean', 'seq-mean-token-mean'] as const) {
+        const a = computePolicyLoss(mode, { ...input(packed), lossAggMode, rng: new Rng(1) });
+        const b = computePolicyLoss(mode, { ...input(spread), lossAggMode, rng: new Rng(1) });
+        expect(b.loss, mode).toBe(a.loss);
+        expect(b.metrics, mode).toEqual(a.metrics);
+        where.forEach((slots, i) => {
+          slots.forEach((t, n) => {
+            expect(b.gradLogProb.data[i * cols + t], `${mode} [${i}, ${t}]`).toBe(
+              a.gradLogProb.data[i * cols + n],
+            );
+          });
+        });
+      }
+    }
   });
 
   it('non-finite values at kept positions are a typed error naming the tensor and position', () => {

@@ -1,15 +1,16 @@
 import { ShapeMismatchError } from '../errors.js';
 import { maskedWhiten } from '../stats/masked.js';
 import { zeros } from '../tensor/matrix.js';
+import { rowSums } from '../tensor/ragged.js';
 import { grpoAdvantage } from './grpo.js';
 import { maskAfter } from './reinforce-plus-plus.js';
-import type { AdvantageInput, AdvantageOutput } from './types.js';
+import type { AdvantageInput, AdvantageOutput, RowSummary } from './types.js';
 
 /**
  * GDPO (spec §3.4, current verl only): GRPO-normalise each reward component on its own, sum with float32
  * weights, then whiten over the batch. Without componentScores it uses the single component s_i.
  */
-export function gdpoAdvantage(input: AdvantageInput): AdvantageOutput {
+export function gdpoAdvantage(input: AdvantageInput, rowSummary: RowSummary): AdvantageOutput {
   const { tokenLevelRewards: r, responseMask: m } = input;
   const comps = input.componentScores;
   const total = zeros(r.rows, r.cols, 'float64');
@@ -22,6 +23,7 @@ export function gdpoAdvantage(input: AdvantageInput): AdvantageOutput {
   }
   parts.forEach((scores, c) => {
     let rewards = r;
+    let summary = rowSummary;
     if (scores) {
       if (scores.length !== r.rows) {
         throw new ShapeMismatchError(
@@ -31,8 +33,9 @@ export function gdpoAdvantage(input: AdvantageInput): AdvantageOutput {
       rewards = zeros(r.rows, Math.max(r.cols, 1), 'float64');
       for (let i = 0; i < r.rows; i++)
         rewards.data[i * rewards.cols + rewards.cols - 1] = scores[i] as number;
+      summary = { scores: rowSums(rewards), rowEnd: rowSummary.rowEnd };
     }
-    const a = grpoAdvantage({ ...input, tokenLevelRewards: rewards, responseMask: m }).advantages;
+    const a = grpoAdvantage({ ...input, tokenLevelRewards: rewards, responseMask: m }, summary).advantages;
     const w = Math.fround(weights[c] as number);
     for (let k = 0; k < total.data.length; k++)
       total.data[k] = (total.data[k] as number) + w * (a.data[k] as number);

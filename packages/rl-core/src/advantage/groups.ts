@@ -47,17 +47,19 @@ export function groupStd(s: Float64Array, rows: readonly number[], mean: number)
   return Math.sqrt(t / (rows.length - 1));
 }
 
-/** A[i, t] = a_i · m[i, t], stored in the precision of `like`. */
-export function broadcastRows(a: Float64Array, mask: Matrix, like: Matrix): Matrix {
+/** A[i, t] = a_i · m[i, t], stored in the precision of `like`; row i's mask is zero from rowEnd[i] on. */
+export function broadcastRows(a: Float64Array, mask: Matrix, like: Matrix, rowEnd: Int32Array): Matrix {
   const make = like.data instanceof Float32Array ? Float32Array : Float64Array;
-  const data = new make(mask.rows * mask.cols);
-  const { cols } = mask;
-  for (let i = 0; i < mask.rows; i++) {
+  const { rows, cols } = mask;
+  const m = mask.data;
+  // a fresh array is already 0 where m is: only the kept positions are written
+  const data = new make(rows * cols);
+  for (let i = 0; i < rows; i++) {
     const v = a[i] as number;
-    for (let k = i * cols; k < (i + 1) * cols; k++) {
-      const m = mask.data[k] as number;
-      data[k] = m === 0 ? 0 : v * m;
+    for (let k = i * cols, end = k + (rowEnd[i] as number); k < end; k++) {
+      const w = m[k] as number;
+      if (w !== 0) data[k] = v * w;
     }
   }
-  return { data, rows: mask.rows, cols };
+  return { data, rows, cols };
 }

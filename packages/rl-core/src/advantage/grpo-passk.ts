@@ -1,17 +1,16 @@
 import { InvalidOptionError } from '../errors.js';
-import { rowSums } from '../tensor/ragged.js';
 import { broadcastRows, groupMean, groupRows, groupStd } from './groups.js';
-import type { AdvantageInput, AdvantageOutput } from './types.js';
+import type { AdvantageInput, AdvantageOutput, RowSummary } from './types.js';
 
 /**
  * Pass@k GRPO (spec §3.3): only the best row of each group gets s_max − s_second (over σ + ε when
  * normalising); every group needs at least two rows.
  */
-export function grpoPasskAdvantage(input: AdvantageInput): AdvantageOutput {
+export function grpoPasskAdvantage(input: AdvantageInput, rowSummary: RowSummary): AdvantageOutput {
   const { tokenLevelRewards: r, responseMask: m } = input;
+  const s = rowSummary.scores;
   const eps = input.epsilon ?? 1e-6;
   const norm = input.normAdvByStdInGrpo ?? true;
-  const s = rowSums(r);
   const a = new Float64Array(r.rows);
   for (const rows of groupRows(input.index, r.rows, 'grpo_passk')) {
     if (rows.length < 2) {
@@ -27,6 +26,6 @@ export function grpoPasskAdvantage(input: AdvantageInput): AdvantageOutput {
     if (norm) val /= groupStd(s, rows, groupMean(s, rows)) + eps;
     a[top] = val;
   }
-  const adv = broadcastRows(a, m, r);
+  const adv = broadcastRows(a, m, r, rowSummary.rowEnd);
   return { advantages: adv, returns: adv };
 }

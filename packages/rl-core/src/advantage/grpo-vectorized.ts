@@ -1,6 +1,5 @@
-import { rowSums } from '../tensor/ragged.js';
 import { broadcastRows, groupRows } from './groups.js';
-import type { AdvantageInput, AdvantageOutput } from './types.js';
+import type { AdvantageInput, AdvantageOutput, RowSummary } from './types.js';
 
 const f32 = Math.fround;
 
@@ -8,12 +7,12 @@ const f32 = Math.fround;
  * verl's grpo_vectorized (spec §3.2): group moments accumulated in float32 in row order, reproduced
  * bit for bit with Math.fround. current: two-pass variance, no floor; jan2026: one-pass variance floored at ε.
  */
-export function grpoVectorizedAdvantage(input: AdvantageInput): AdvantageOutput {
+export function grpoVectorizedAdvantage(input: AdvantageInput, rowSummary: RowSummary): AdvantageOutput {
   const { tokenLevelRewards: r, responseMask: m } = input;
+  const s = rowSummary.scores;
   const eps = input.epsilon ?? 1e-6;
   const norm = input.normAdvByStdInGrpo ?? true;
   const onePass = (input.variant ?? 'current') !== 'current';
-  const s = rowSums(r);
   const a = new Float64Array(r.rows);
   for (const rows of groupRows(input.index, r.rows, 'grpo_vectorized')) {
     let mean = 0;
@@ -43,6 +42,6 @@ export function grpoVectorizedAdvantage(input: AdvantageInput): AdvantageOutput 
     }
     for (const i of rows) a[i] = norm ? ((s[i] as number) - mean) / (std + eps) : (s[i] as number) - mean;
   }
-  const adv = broadcastRows(a, m, r);
+  const adv = broadcastRows(a, m, r, rowSummary.rowEnd);
   return { advantages: adv, returns: adv };
 }

@@ -1,8 +1,7 @@
 import { maskedWhiten } from '../stats/masked.js';
 import { type Matrix, zerosLike } from '../tensor/matrix.js';
-import { rowSums } from '../tensor/ragged.js';
 import { groupMean, groupRows } from './groups.js';
-import type { AdvantageInput, AdvantageOutput } from './types.js';
+import type { AdvantageInput, AdvantageOutput, RowSummary } from './types.js';
 
 /**
  * REINFORCE++ (spec §3.8): discounted returns backward over t, then batch-global whitening (no grouping).
@@ -33,9 +32,12 @@ export function reinforcePlusPlusAdvantage(input: AdvantageInput): AdvantageOutp
 }
 
 /** REINFORCE++ with a group baseline (spec §3.9): c_i = s_i − μ_g (raw s_i for a singleton), tiled and whitened. */
-export function reinforcePlusPlusBaselineAdvantage(input: AdvantageInput): AdvantageOutput {
+export function reinforcePlusPlusBaselineAdvantage(
+  input: AdvantageInput,
+  rowSummary: RowSummary,
+): AdvantageOutput {
   const { tokenLevelRewards: r, responseMask: m } = input;
-  const s = rowSums(r);
+  const s = rowSummary.scores;
   const c = Float64Array.from(s);
   for (const rows of groupRows(input.index, r.rows, 'reinforce_plus_plus_baseline')) {
     if (rows.length > 1) {

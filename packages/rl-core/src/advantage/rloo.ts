@@ -1,20 +1,19 @@
-import { rowSums } from '../tensor/ragged.js';
 import { broadcastRows, groupRows } from './groups.js';
-import type { AdvantageInput, AdvantageOutput } from './types.js';
+import type { AdvantageInput, AdvantageOutput, RowSummary } from './types.js';
 
 /** RLOO (spec §3.5): a_i = n/(n−1)·(s_i − μ_g) = s_i − mean of the others; a singleton keeps its raw score. */
-export function rlooAdvantage(input: AdvantageInput): AdvantageOutput {
-  return rloo(input, false);
+export function rlooAdvantage(input: AdvantageInput, rowSummary: RowSummary): AdvantageOutput {
+  return rloo(input, rowSummary, false);
 }
 
 /** verl's rloo_vectorized: the same except that a singleton group gets 0. */
-export function rlooVectorizedAdvantage(input: AdvantageInput): AdvantageOutput {
-  return rloo(input, true);
+export function rlooVectorizedAdvantage(input: AdvantageInput, rowSummary: RowSummary): AdvantageOutput {
+  return rloo(input, rowSummary, true);
 }
 
-function rloo(input: AdvantageInput, vectorized: boolean): AdvantageOutput {
+function rloo(input: AdvantageInput, rowSummary: RowSummary, vectorized: boolean): AdvantageOutput {
   const { tokenLevelRewards: r, responseMask: m } = input;
-  const s = rowSums(r);
+  const s = rowSummary.scores;
   const a = new Float64Array(r.rows);
   for (const rows of groupRows(input.index, r.rows, vectorized ? 'rloo_vectorized' : 'rloo')) {
     const n = rows.length;
@@ -30,6 +29,6 @@ function rloo(input: AdvantageInput, vectorized: boolean): AdvantageOutput {
       a[i] = vectorized ? (n * v - total) / (n - 1) : ((v - mean) * n) / (n - 1);
     }
   }
-  const adv = broadcastRows(a, m, r);
+  const adv = broadcastRows(a, m, r, rowSummary.rowEnd);
   return { advantages: adv, returns: adv };
 }

@@ -32,6 +32,14 @@ export interface AdvantageInput {
   readonly variant?: VerlVariant;
 }
 
+/** What computeAdvantage learns from its one pass over rewards and mask, handed to every estimator. */
+export interface RowSummary {
+  /** s_i = Σ_t r[i, t] over all positions (verl's sequence score), finite. */
+  readonly scores: Float64Array;
+  /** One past the last non-zero mask position of each row (0 for an empty row). */
+  readonly rowEnd: Int32Array;
+}
+
 /** [B, L] advantages and returns, in the precision of tokenLevelRewards. */
 export interface AdvantageOutput {
   readonly advantages: Matrix;

@@ -73,10 +73,11 @@ export function maskFromLengths(lengths: ArrayLike<number>, cols: number, dtype:
 
 /** Per-row sums: of a mask, the response lengths len_i; of token rewards, the sequence scores s_i (all positions). */
 export function rowSums(mask: Matrix): Float64Array {
-  const out = new Float64Array(mask.rows);
-  for (let i = 0; i < mask.rows; i++) {
+  const { rows, cols, data } = mask;
+  const out = new Float64Array(rows);
+  for (let i = 0; i < rows; i++) {
     let s = 0;
-    for (let t = 0; t < mask.cols; t++) s += mask.data[i * mask.cols + t] as number;
+    for (let k = i * cols, end = k + cols; k < end; k++) s += data[k] as number;
     out[i] = s;
   }
   return out;

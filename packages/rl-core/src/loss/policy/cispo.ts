@@ -2,7 +2,7 @@ import { type LossContext, type TokenLoss, tokenWeight } from './types.js';
 
 /** CISPO (spec §4.5): ℓ = −sg(clip(r, 1−ε_l, 1+ε_h))·A·logp, the clipped ratio as a detached weight. */
 export function cispoLoss(ctx: LossContext): TokenLoss {
-  const { old, lp, adv, mask, rows, cols, scale, grad } = ctx;
+  const { old, lp, adv, mask, rows, cols, scale, grad, rowEnd } = ctx;
   const lo = 1 - ctx.clipLow;
   const hi = 1 + ctx.clipHigh;
   let loss = 0;
@@ -10,7 +10,7 @@ export function cispoLoss(ctx: LossContext): TokenLoss {
   let kl = 0;
   for (let i = 0; i < rows; i++) {
     const s = scale[i] as number;
-    for (let k = i * cols, end = k + cols; k < end; k++) {
+    for (let k = i * cols, end = k + (rowEnd[i] as number); k < end; k++) {
       const m = mask[k] as number;
       if (m === 0) continue;
       const a = adv[k] as number;

@@ -6,7 +6,7 @@ import { clipMaxGrad, type LossContext, type TokenLoss, tokenWeight } from './ty
  * max(⌊ratio·Σm⌋, 1) unclipped tokens whose covariance (A − Ā)(logp − l̄ogp) lies in (lb, ub) is detached.
  */
 export function clipCovLoss(ctx: LossContext): TokenLoss {
-  const { old, lp, adv, mask, rows, cols, scale, grad, input } = ctx;
+  const { old, lp, adv, mask, rows, cols, scale, grad, input, rowEnd } = ctx;
   const ratio = input.clipCovRatio ?? 0.0002;
   const lb = input.clipCovLb ?? 1;
   const ub = input.clipCovUb ?? 5;
@@ -29,7 +29,7 @@ export function clipCovLoss(ctx: LossContext): TokenLoss {
   let kl = 0;
   for (let i = 0; i < rows; i++) {
     const s = scale[i] as number;
-    for (let k = i * cols, end = k + cols; k < end; k++) {
+    for (let k = i * cols, end = k + (rowEnd[i] as number); k < end; k++) {
       const m = mask[k] as number;
       if (m === 0) continue;
       const a = adv[k] as number;

@@ -65,7 +65,7 @@ export function computePolicyLoss(mode: PolicyLossMode, input: PolicyLossInput):
   assertShape(oldLogProb, m.rows, m.cols, 'oldLogProb');
   assertShape(advantages, m.rows, m.cols, 'advantages');
   if (input.rolloutIsWeights) assertShape(input.rolloutIsWeights, m.rows, m.cols, 'rolloutIsWeights');
-  const { total, rowTokens } = validate(input);
+  const { total, rowTokens, rowEnd } = validate(input);
   const grad = zerosLike(logProb);
   if (mode === 'geo_mean' && input.rolloutIsWeights) {
     throw new InvalidOptionError(
@@ -75,29 +75,33 @@ export function computePolicyLoss(mode: PolicyLossMode, input: PolicyLossInput):
   }
   const aggMode = FORCED_AGG[mode] ?? input.lossAggMode ?? 'token-mean';
   const scale = mode === 'geo_mean' ? new Float64Array(0) : aggRowScales(m, aggMode, input, rowTokens);
-  const ctx = context(input, total, scale, grad);
+  const ctx = context(input, total, scale, rowEnd, grad);
   const out = mode === 'geo_mean' ? geoMeanLoss(ctx) : TOKEN_LOSSES[mode](ctx);
   return { loss: out.loss, gradLogProb: grad, metrics: out.metrics };
 }
 
 /**
  * One pass over the inputs: the mask must hold finite weights >= 0, and (unless nonFinite = 'propagate')
- * the tensors must be finite wherever the mask keeps a position. Returns Σ mask, overall and per row.
+ * the tensors must be finite wherever the mask keeps a position. Returns Σ mask, overall and per row, and
+ * where each row's kept positions end.
  */
-function validate(input: PolicyLossInput): { total: number; rowTokens: Float64Array } {
+function validate(input: PolicyLossInput): { total: number; rowTokens: Float64Array; rowEnd: Int32Array } {
   const { rows, cols, data: m } = input.responseMask;
   const lp = input.logProb.data;
   const old = input.oldLogProb.data;
   const adv = input.advantages.data;
   const check = (input.nonFinite ?? 'error') === 'error';
   const rowTokens = new Float64Array(rows);
+  const rowEnd = new Int32Array(rows);
   let total = 0;
   for (let i = 0; i < rows; i++) {
     let row = 0;
     let probe = 0;
+    let last = i * cols - 1;
     for (let k = i * cols, end = k + cols; k < end; k++) {
       const w = m[k] as number;
       if (w === 0) continue;
+      last = k;
       if (!(w > 0)) assertMask(input.responseMask);
       row += w;
       // x − x is 0 for a finite x and NaN otherwise: one sum tests the three tensors
@@ -115,14 +119,21 @@ function validate(input: PolicyLossInput): { total: number; rowTokens: Float64Ar
       }
     }
     rowTokens[i] = row;
+    rowEnd[i] = last + 1 - i * cols; // 0 for an empty row
     total += row;
   }
   if (check && input.rolloutIsWeights)
     assertFiniteWhereMasked(input.rolloutIsWeights, input.responseMask, 'rolloutIsWeights');
-  return { total, rowTokens };
+  return { total, rowTokens, rowEnd };
 }
 
-function context(input: PolicyLossInput, maskTotal: number, scale: Float64Array, grad: Matrix): LossContext {
+function context(
+  input: PolicyLossInput,
+  maskTotal: number,
+  scale: Float64Array,
+  rowEnd: Int32Array,
+  grad: Matrix,
+): LossContext {
   const clipRatio = input.clipRatio ?? 0.2;
   const clipLow = input.clipRatioLow ?? clipRatio;
   const clipHigh = input.clipRatioHigh ?? clipRatio;
@@ -151,6 +162,7 @@ function context(input: PolicyLossInput, maskTotal: number, scale: Float64Array,
     clipHigh,
     clipC,
     scale,
+    rowEnd,
     isWeights: input.rolloutIsWeights?.data,
     grad: grad.data,
   };

@@ -5,14 +5,14 @@ import { type LossContext, type TokenLoss, tokenWeight } from './types.js';
  * probability moved less than the trust region (TV: p − p₀; KL: the binary KL), 0 elsewhere.
  */
 export function dppoLoss(ctx: LossContext, divergence: 'tv' | 'kl'): TokenLoss {
-  const { old, lp, adv, mask, rows, cols, scale, grad, clipLow, clipHigh, clipC } = ctx;
+  const { old, lp, adv, mask, rows, cols, scale, grad, clipLow, clipHigh, clipC, rowEnd } = ctx;
   let loss = 0;
   let invalid = 0;
   let kl = 0;
   let lower = 0;
   for (let i = 0; i < rows; i++) {
     const s = scale[i] as number;
-    for (let k = i * cols, end = k + cols; k < end; k++) {
+    for (let k = i * cols, end = k + (rowEnd[i] as number); k < end; k++) {
       const m = mask[k] as number;
       if (m === 0) continue;
       const a = adv[k] as number;

@@ -7,7 +7,7 @@ import type { LossContext, TokenLoss } from './types.js';
  * per-token and ignores loss_agg_mode and the global normalisers, as verl does.
  */
 export function geoMeanLoss(ctx: LossContext): TokenLoss {
-  const { old, lp, adv, mask, rows, cols, clipLow, clipHigh, grad } = ctx;
+  const { old, lp, adv, mask, rows, cols, clipLow, clipHigh, grad, rowEnd } = ctx;
   if (rows === 0)
     throw new EmptyBatchError('geo_mean: the batch has no rows (verl returns the mean of nothing, NaN)');
   const dMin = new Float64Array(cols);
@@ -20,7 +20,7 @@ export function geoMeanLoss(ctx: LossContext): TokenLoss {
     let len = 0;
     let sumD = 0;
     let sumA = 0;
-    for (let t = 0; t < cols; t++) {
+    for (let t = 0, end = rowEnd[i] as number; t < end; t++) {
       const k = i * cols + t;
       const m = mask[k] as number;
       len += m;
@@ -47,7 +47,7 @@ export function geoMeanLoss(ctx: LossContext): TokenLoss {
     const aSeq = sumA / den;
     loss += -aSeq * ratio;
     const scale = (-aSeq * ratio) / den / rows;
-    for (let t = 0; t < cols; t++) {
+    for (let t = 0, end = rowEnd[i] as number; t < end; t++) {
       const k = i * cols + t;
       const m = mask[k] as number;
       if (m !== 0) grad[k] = scale * m * (dGrad[t] as number);

@@ -6,7 +6,7 @@ import { clipMaxGrad, type LossContext, type TokenLoss, tokenWeight } from './ty
  * aggregation is always seq-mean-token-mean (the caller's scale).
  */
 export function gspoLoss(ctx: LossContext): TokenLoss {
-  const { old, lp, adv, mask, rows, cols, scale, grad } = ctx;
+  const { old, lp, adv, mask, rows, cols, scale, grad, rowEnd } = ctx;
   const lo = 1 - ctx.clipLow;
   const hi = 1 + ctx.clipHigh;
   let loss = 0;
@@ -15,7 +15,7 @@ export function gspoLoss(ctx: LossContext): TokenLoss {
   for (let i = 0; i < rows; i++) {
     let sum = 0;
     let len = 0;
-    for (let k = i * cols; k < (i + 1) * cols; k++) {
+    for (let k = i * cols, end = k + (rowEnd[i] as number); k < end; k++) {
       const m = mask[k] as number;
       if (m !== 0) sum += ((lp[k] as number) - (old[k] as number)) * m;
       len += m;
@@ -25,7 +25,7 @@ export function gspoLoss(ctx: LossContext): TokenLoss {
     const r = Math.exp(pass ? sBar : 10);
     const rc = Math.min(Math.max(r, lo), hi);
     const s = scale[i] as number;
-    for (let k = i * cols; k < (i + 1) * cols; k++) {
+    for (let k = i * cols, end = k + (rowEnd[i] as number); k < end; k++) {
       const m = mask[k] as number;
       if (m === 0) continue;
       const a = adv[k] as number;

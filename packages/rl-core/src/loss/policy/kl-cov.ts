@@ -7,7 +7,7 @@ import { type LossContext, type TokenLoss, tokenWeight } from './types.js';
  * Ties in the covariance go to the earlier token in row-major order.
  */
 export function klCovLoss(ctx: LossContext): TokenLoss {
-  const { old, lp, adv, mask, rows, cols, scale, grad, input } = ctx;
+  const { old, lp, adv, mask, rows, cols, scale, grad, input, rowEnd } = ctx;
   const ratio = input.klCovRatio ?? 0.0002;
   const coef = input.ppoKlCoef ?? 0.1;
   const valid: number[] = [];
@@ -33,7 +33,7 @@ export function klCovLoss(ctx: LossContext): TokenLoss {
   let absKl = 0;
   for (let i = 0; i < rows; i++) {
     const s = scale[i] as number;
-    for (let k = i * cols, end = k + cols; k < end; k++) {
+    for (let k = i * cols, end = k + (rowEnd[i] as number); k < end; k++) {
       const m = mask[k] as number;
       if (m === 0) continue;
       const a = adv[k] as number;

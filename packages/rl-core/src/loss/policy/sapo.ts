@@ -5,14 +5,14 @@ import { type LossContext, type TokenLoss, tokenWeight } from './types.js';
  * tau_neg otherwise; log-ratio clamped to ±20; aggregation is always seq-mean-token-mean (the caller's scale).
  */
 export function sapoLoss(ctx: LossContext): TokenLoss {
-  const { old, lp, adv, mask, rows, cols, scale, grad } = ctx;
+  const { old, lp, adv, mask, rows, cols, scale, grad, rowEnd } = ctx;
   const tauPos = ctx.input.tauPos ?? 1;
   const tauNeg = ctx.input.tauNeg ?? 1.05;
   let loss = 0;
   let kl = 0;
   for (let i = 0; i < rows; i++) {
     const s = scale[i] as number;
-    for (let k = i * cols, end = k + cols; k < end; k++) {
+    for (let k = i * cols, end = k + (rowEnd[i] as number); k < end; k++) {
       const m = mask[k] as number;
       if (m === 0) continue;
       const a = adv[k] as number;

@@ -81,6 +81,8 @@ export interface LossContext {
   readonly clipC: number;
   /** Per-row scale of the aggregation: the loss is Σ_i scale_i Σ_t m·w·ℓ (w = rollout IS weight). */
   readonly scale: Float64Array;
+  /** Per row, one past its last kept column: kernels stop there, so trailing padding is read once (by the validation). */
+  readonly rowEnd: Int32Array;
   /** Rollout importance weights, or undefined. */
   readonly isWeights: ArrayLike<number> | undefined;
   /** Output: d(loss)/d(logp), written at every kept position (the rest stays 0). */

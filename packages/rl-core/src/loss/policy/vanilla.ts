@@ -6,7 +6,7 @@ import { clipMaxGrad, type LossContext, type TokenLoss, tokenWeight } from './ty
  * the products, as torch's max/min do, so ties split the gradient the same way.
  */
 export function vanillaLoss(ctx: LossContext, clampLogRatio: boolean): TokenLoss {
-  const { old, lp, adv, mask, rows, cols, scale, grad, clipC } = ctx;
+  const { old, lp, adv, mask, rows, cols, scale, grad, clipC, rowEnd } = ctx;
   const lo = 1 - ctx.clipLow;
   const hi = 1 + ctx.clipHigh;
   let loss = 0;
@@ -15,7 +15,7 @@ export function vanillaLoss(ctx: LossContext, clampLogRatio: boolean): TokenLoss
   let lower = 0;
   for (let i = 0; i < rows; i++) {
     const s = scale[i] as number;
-    for (let k = i * cols, end = k + cols; k < end; k++) {
+    for (let k = i * cols, end = k + (rowEnd[i] as number); k < end; k++) {
       const m = mask[k] as number;
       if (m === 0) continue;
       const a = adv[k] as number;
@@ -30,21 +30,27 @@ export function vanillaLoss(ctx: LossContext, clampLogRatio: boolean): TokenLoss
       }
       const r = Math.exp(d);
       kl -= d * m;
-      const rc = Math.min(Math.max(r, lo), hi);
-      const l1 = -a * r;
-      const l2 = -a * rc;
-      const c1 = Math.max(l1, l2);
-      const dc1 = -a * clipMaxGrad(l1, l2, rc === r);
-      if (l2 > l1) clipped += m;
-      let value = c1;
-      let dl = dc1;
+      let value: number;
+      let dl: number;
+      if (r >= lo && r <= hi) {
+        // inside the clip range both branches are the same product −A·r (most tokens): no tie to break
+        value = -a * r;
+        dl = -a;
+      } else {
+        const rc = Math.min(Math.max(r, lo), hi);
+        const l1 = -a * r;
+        const l2 = -a * rc;
+        value = Math.max(l1, l2);
+        dl = -a * clipMaxGrad(l1, l2, rc === r);
+        if (l2 > l1) clipped += m;
+      }
       if (a < 0) {
         const l3 = -a * clipC;
-        if (c1 > l3) {
+        if (value > l3) {
           value = l3;
           dl = 0;
           lower += m;
-        } else if (!(c1 < l3)) dl = 0.5 * dc1;
+        } else if (!(value < l3)) dl = 0.5 * dl;
       }
       const w = tokenWeight(ctx, s, m, k);
       loss += w * value;
