@@ -153,6 +153,26 @@ describe('wer family: properties against a plain DP', () => {
     }
   });
 
+  it('pairs that share their first and last words (which wer leaves out) agree with the DP', () => {
+    for (let k = 0; k < 300; k++) {
+      const words = Array.from({ length: 1 + rng.int(70) }, () => rng.pick(vocab));
+      const edited = words.slice();
+      // a few edits somewhere (or none), so heads and tails of every length are shared
+      for (let e = rng.int(4); e > 0; e--) {
+        const at = rng.int(edited.length + 1);
+        const op = rng.int(3);
+        if (op === 0) edited.splice(at, 0, rng.pick(vocab));
+        else if (op === 1) edited.splice(at, 1);
+        else edited[Math.min(at, edited.length - 1)] = rng.pick(vocab);
+      }
+      // the same words written with other separators on one side
+      const ref = words.join(' ');
+      const hyp = `${rng.next() < 0.3 ? '  ' : ''}${edited.join(rng.next() < 0.3 ? '  ' : ' ')}`;
+      const d = dpDistance(tokenizeWords(ref), tokenizeWords(hyp));
+      expect(wer(ref, hyp)).toBe(d / tokenizeWords(ref).length);
+    }
+  });
+
   it('corpus totals equal the sum of the sentence edits and counts', () => {
     const refs = Array.from({ length: 60 }, () => `${sentence(30)} z`);
     const hyps = Array.from({ length: 60 }, () => sentence(30));

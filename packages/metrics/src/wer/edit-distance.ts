@@ -23,19 +23,20 @@ export function bitParallelDistance(
   if (n === 0) return m;
   const blocks = (m + 31) >>> 5;
   if (peq.length < alphabet * blocks) peq = new Int32Array(Math.max(alphabet * blocks, peq.length * 2));
-  for (let i = 0; i < m; i++) peq[pattern[i]! * blocks + (i >>> 5)]! |= 1 << (i & 31);
-  const score = blocks === 1 ? singleBlock(m, text, n) : multiBlock(m, blocks, text, n);
-  for (let i = 0; i < m; i++) peq[pattern[i]! * blocks + (i >>> 5)] = 0;
+  const eqs = peq;
+  for (let i = 0; i < m; i++) eqs[pattern[i]! * blocks + (i >>> 5)]! |= 1 << (i & 31);
+  const score = blocks === 1 ? singleBlock(eqs, m, text, n) : multiBlock(eqs, m, blocks, text, n);
+  for (let i = 0; i < m; i++) eqs[pattern[i]! * blocks + (i >>> 5)] = 0;
   return score;
 }
 
-function singleBlock(m: number, text: ArrayLike<number>, n: number): number {
+function singleBlock(eqs: Int32Array, m: number, text: ArrayLike<number>, n: number): number {
   const last = 1 << (m - 1);
   let pv = -1;
   let mv = 0;
   let score = m;
   for (let j = 0; j < n; j++) {
-    const eq = peq[text[j]!]!;
+    const eq = eqs[text[j]!]!;
     const xv = eq | mv;
     const xh = (((eq & pv) + pv) ^ pv) | eq;
     let ph = mv | ~(xh | pv);
@@ -51,7 +52,7 @@ function singleBlock(m: number, text: ArrayLike<number>, n: number): number {
   return score;
 }
 
-function multiBlock(m: number, blocks: number, text: ArrayLike<number>, n: number): number {
+function multiBlock(eqs: Int32Array, m: number, blocks: number, text: ArrayLike<number>, n: number): number {
   if (pvBlocks.length < blocks) {
     pvBlocks = new Int32Array(blocks * 2);
     mvBlocks = new Int32Array(blocks * 2);
@@ -67,7 +68,7 @@ function multiBlock(m: number, blocks: number, text: ArrayLike<number>, n: numbe
     const base = text[j]! * blocks;
     let hin = 1;
     for (let b = 0; b < blocks; b++) {
-      let eq = peq[base + b]!;
+      let eq = eqs[base + b]!;
       const pv = pvs[b]!;
       const mv = mvs[b]!;
       const xv = eq | mv;

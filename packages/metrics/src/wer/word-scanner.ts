@@ -13,8 +13,8 @@ export class StringWordDistance {
   private slotId = new Int32Array(256);
   private stamp = 0;
   private distinct = 0;
-  // For each interned id: where its first occurrence lives.
-  private idText: string[] = [];
+  // For each interned id: where its first occurrence lives in the pattern's code units.
+  private idHash = new Int32Array(128);
   private idStart = new Int32Array(128);
   private idEnd = new Int32Array(128);
   private patternIds = new Int32Array(128);
@@ -24,55 +24,78 @@ export class StringWordDistance {
 
   /** Edits between the words of `reference` and `hypothesis` (jiwer's default tokenisation). */
   distance(reference: string, hypothesis: string): number {
-    const n = this.ref.scan(reference);
-    const m = this.hyp.scan(hypothesis);
+    const { ref, hyp } = this;
+    const n = ref.scan(reference);
+    const m = hyp.scan(hypothesis);
     this.referenceWords = n;
-    if (n === 0) return m;
-    if (m === 0) return n;
+    // Words equal at both ends are never edited, so they are left out (rapidfuzz does the same): with
+    // ASR-like error rates that is about half of them.
+    let head = 0;
+    while (head < n && head < m && sameWord(ref, head, hyp, head)) head++;
+    let tail = 0;
+    while (tail < n - head && tail < m - head && sameWord(ref, n - 1 - tail, hyp, m - 1 - tail)) tail++;
+    const rLen = n - head - tail;
+    const hLen = m - head - tail;
+    if (rLen === 0) return hLen;
+    if (hLen === 0) return rLen;
     // The shorter side is the bit-parallel pattern: fewer 32-word blocks per step.
-    const refIsPattern = n <= m;
-    const pLen = refIsPattern ? n : m;
-    const tLen = refIsPattern ? m : n;
+    const refIsPattern = rLen <= hLen;
+    const pLen = refIsPattern ? rLen : hLen;
+    const tLen = refIsPattern ? hLen : rLen;
     this.prepare(pLen, tLen);
-    const distinct = this.intern(
-      refIsPattern ? this.ref : this.hyp,
-      refIsPattern ? reference : hypothesis,
-      true,
-    );
-    this.intern(refIsPattern ? this.hyp : this.ref, refIsPattern ? hypothesis : reference, false);
+    const pattern = refIsPattern ? ref : hyp;
+    const distinct = this.intern(pattern, head, pLen, pattern, true);
+    this.intern(refIsPattern ? hyp : ref, head, tLen, pattern, false);
     return bitParallelDistance(this.patternIds, pLen, this.textIds, tLen, distinct + 1);
   }
 
   /**
-   * Ids for the words of `spans` into patternIds (adding new words) or textIds (words absent from the
-   * pattern share the id `distinct`, which never matches). Returns the number of distinct pattern words.
+   * Ids for `count` words of `spans` from word `first` on, into patternIds (adding new words) or textIds
+   * (words absent from the pattern share the id `distinct`, which never matches). Returns the number of
+   * distinct pattern words.
    */
-  private intern(spans: WordSpans, text: string, isPattern: boolean): number {
-    const mask = this.slotStamp.length - 1;
+  private intern(
+    spans: WordSpans,
+    first: number,
+    count: number,
+    pattern: WordSpans,
+    isPattern: boolean,
+  ): number {
+    const { slotStamp, slotId, idHash, idStart, idEnd } = this;
+    const mask = slotStamp.length - 1;
+    const { units, starts, ends, hashes } = spans;
+    const patternUnits = pattern.units;
     const stamp = this.stamp;
     const out = isPattern ? this.patternIds : this.textIds;
     let distinct = this.distinct;
-    for (let k = 0; k < spans.count; k++) {
-      const s = spans.starts[k]!;
-      const e = spans.ends[k]!;
-      let slot = spans.hashes[k]! & mask;
+    for (let k = 0; k < count; k++) {
+      const s = starts[first + k] as number;
+      const e = ends[first + k] as number;
+      const hash = hashes[first + k] as number;
+      let slot = hash & mask;
       let id = -1;
-      while (this.slotStamp[slot] === stamp) {
-        const cand = this.slotId[slot]!;
-        if (this.same(cand, text, s, e)) {
-          id = cand;
-          break;
+      while (slotStamp[slot] === stamp) {
+        const cand = slotId[slot] as number;
+        // the hash and the length rule out most other words before their units are compared
+        const cs = idStart[cand] as number;
+        if (idHash[cand] === hash && (idEnd[cand] as number) - cs === e - s) {
+          let t = 0;
+          while (t < e - s && patternUnits[cs + t] === units[s + t]) t++;
+          if (t === e - s) {
+            id = cand;
+            break;
+          }
         }
         slot = (slot + 1) & mask;
       }
       if (id < 0) {
         if (isPattern) {
           id = distinct++;
-          this.slotStamp[slot] = stamp;
-          this.slotId[slot] = id;
-          this.idText[id] = text;
-          this.idStart[id] = s;
-          this.idEnd[id] = e;
+          slotStamp[slot] = stamp;
+          slotId[slot] = id;
+          idHash[id] = hash;
+          idStart[id] = s;
+          idEnd[id] = e;
         } else {
           id = distinct;
         }
@@ -93,6 +116,7 @@ export class StringWordDistance {
       this.stamp = 0;
     }
     if (this.idStart.length < words) {
+      this.idHash = new Int32Array(words * 2);
       this.idStart = new Int32Array(words * 2);
       this.idEnd = new Int32Array(words * 2);
       this.patternIds = new Int32Array(words * 2);
@@ -105,14 +129,17 @@ export class StringWordDistance {
       this.stamp = 1;
     }
   }
+}
 
-  private same(id: number, text: string, start: number, end: number): boolean {
-    const s = this.idStart[id]!;
-    if (this.idEnd[id]! - s !== end - start) return false;
-    const other = this.idText[id]!;
-    for (let k = 0; k < end - start; k++) {
-      if (other.charCodeAt(s + k) !== text.charCodeAt(start + k)) return false;
-    }
-    return true;
-  }
+/** Whether word i of `a` and word j of `b` have the same code units. */
+function sameWord(a: WordSpans, i: number, b: WordSpans, j: number): boolean {
+  const as = a.starts[i] as number;
+  const bs = b.starts[j] as number;
+  const len = (a.ends[i] as number) - as;
+  if (a.hashes[i] !== b.hashes[j] || (b.ends[j] as number) - bs !== len) return false;
+  const au = a.units;
+  const bu = b.units;
+  let t = 0;
+  while (t < len && au[as + t] === bu[bs + t]) t++;
+  return t === len;
 }
