@@ -1,0 +1,94 @@
+import { availableParallelism, cpus, loadavg } from 'node:os';
+
+/** How a function is timed: untimed warm-up calls first, then at least `runs` timed calls lasting `minMs` in all. */
+export interface TimingOptions {
+  /** Untimed calls first (V8 compiles, caches fill), default 1. */
+  warmup?: number;
+  /** Timed calls at least, default 3. */
+  runs?: number;
+  /** Keep timing until this many milliseconds have passed since the first timed call, default 0. */
+  minMs?: number;
+}
+
+/** Wall and CPU time of each timed call and their summaries (ms). */
+export interface Timing {
+  readonly wallMs: readonly number[];
+  /** CPU time of this process (every thread, user + system) during each call. */
+  readonly cpuMs: readonly number[];
+  readonly bestMs: number;
+  readonly medianMs: number;
+  readonly bestCpuMs: number;
+  readonly medianCpuMs: number;
+}
+
+/** Times a synchronous function (see {@link TimingOptions}). */
+export function time(fn: () => unknown, options: TimingOptions = {}): Timing {
+  const { warmup = 1, runs = 3, minMs = 0 } = options;
+  for (let i = 0; i < warmup; i++) fn();
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  const start = performance.now();
+  do {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    fn();
+    wall.push(performance.now() - t0);
+    cpu.push(cpuMsSince(c0));
+  } while (wall.length < runs || performance.now() - start < minMs);
+  return summarizeRuns(wall, cpu);
+}
+
+/** Times an async function, one call at a time (see {@link TimingOptions}). */
+export async function timeAsync(fn: () => Promise<unknown>, options: TimingOptions = {}): Promise<Timing> {
+  const { warmup = 1, runs = 3, minMs = 0 } = options;
+  for (let i = 0; i < warmup; i++) await fn();
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  const start = performance.now();
+  do {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    await fn();
+    wall.push(performance.now() - t0);
+    cpu.push(cpuMsSince(c0));
+  } while (wall.length < runs || performance.now() - start < minMs);
+  return summarizeRuns(wall, cpu);
+}
+
+/** Best (smallest) and median of each series; one wall and one CPU figure per run. */
+export function summarizeRuns(wallMs: readonly number[], cpuMs: readonly number[]): Timing {
+  if (wallMs.length === 0 || wallMs.length !== cpuMs.length)
+    throw new RangeError(
+      `summarizeRuns needs one CPU figure per run and at least one run (got ${wallMs.length} wall, ${cpuMs.length} CPU)`,
+    );
+  return {
+    wallMs,
+    cpuMs,
+    bestMs: Math.min(...wallMs),
+    medianMs: median(wallMs),
+    bestCpuMs: Math.min(...cpuMs),
+    medianCpuMs: median(cpuMs),
+  };
+}
+
+/** The middle value (the upper of the two middle ones for an even count). */
+export function median(xs: readonly number[]): number {
+  if (xs.length === 0) throw new RangeError('median of no values');
+  return [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+}
+
+/** CPU milliseconds (user + system, every thread of this process) since `since` from process.cpuUsage(). */
+export function cpuMsSince(since: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(since);
+  return (d.user + d.system) / 1000;
+}
+
+/** The one-minute load average: timings on a busy machine read slower than they are. */
+export function loadAverage(): number {
+  return loadavg()[0] ?? 0;
+}
+
+/** One line naming the CPU, its threads, node and the load, to print at the top of a bench run. */
+export function describeMachine(): string {
+  return `${cpus()[0]?.model ?? 'unknown CPU'} (${availableParallelism()} threads), node ${process.version}, load average ${loadAverage().toFixed(1)}`;
+}
