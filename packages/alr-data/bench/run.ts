@@ -8,6 +8,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { DuckDBInstance } from '@duckdb/node-api';
+import {
+  type BenchEntry,
+  describeMachine,
+  higherIsBetter,
+  lowerIsBetter,
+  timeAsync,
+  writeBenchResults,
+} from '@soundmind/bench-kit';
 import { Rng } from '@soundmind/rl-core';
 import {
   type AlrItem,
@@ -23,40 +31,15 @@ import {
 import { runTtsJobs } from '../src/speech/tts-pool.js';
 import { bruteForceEntails } from './brute-force-solver.js';
 
-interface Result {
-  name: string;
-  unit: string;
-  ours: number;
-  peer: number | null;
-  peerName: string;
-  ratio: number | null;
-}
-const results: Result[] = [];
+const results: BenchEntry[] = [];
 const execFileAsync = promisify(execFile);
 
+/** Wall seconds of one call. */
 async function time(fn: () => Promise<unknown> | unknown): Promise<number> {
-  const t = performance.now();
-  await fn();
-  return (performance.now() - t) / 1000;
+  return (await timeAsync(async () => fn(), { warmup: 0, runs: 1 })).bestMs / 1000;
 }
 
-/** Lower is better for seconds: ratio = peer / ours. */
-function record(
-  name: string,
-  unit: string,
-  ours: number,
-  peer: number | null,
-  peerName: string,
-  higherIsBetter = false,
-) {
-  const ratio = peer === null ? null : higherIsBetter ? ours / peer : peer / ours;
-  results.push({ name, unit, ours, peer, peerName, ratio });
-  const fmt = (x: number | null) => (x === null ? 'n/a' : x.toPrecision(4));
-  console.log(
-    `${name.padEnd(28)} ours ${fmt(ours)} ${unit}   ${peerName} ${fmt(peer)} ${unit}   ratio ${fmt(ratio)}`,
-  );
-}
-
+console.log(`alr-data bench on ${describeMachine()}`);
 const dir = await mkdtemp(join(tmpdir(), 'alr-bench-'));
 // Compiled to dist-bench/bench/run.js: the package root is two folders up; the ALR annotations are under test-data/ at the repository root.
 const packageRoot = new URL('../../', import.meta.url);
@@ -112,12 +95,12 @@ try {
       from read_json('${jsonl}', format = 'newline_delimited', columns = {id: 'varchar', user_content: 'varchar', answer: 'varchar', label: 'int'})
     ) to '${peerFile}' (format parquet, compression snappy)`),
   );
-  record('prepare 6,446 ALR items', 's', oursWrite, peerWrite, 'DuckDB SQL');
+  results.push(lowerIsBetter('prepare 6,446 ALR items', 's', oursWrite, peerWrite, 'DuckDB SQL'));
   const oursRead = await time(() => readVerlParquet(ours));
   const peerRead = await time(async () =>
     (await db.runAndReadAll(`select * from read_parquet('${ours}')`)).getRowObjectsJS(),
   );
-  record('read 6,446 verl rows', 's', oursRead, peerRead, 'DuckDB to JS rows');
+  results.push(lowerIsBetter('read 6,446 verl rows', 's', oursRead, peerRead, 'DuckDB to JS rows'));
   duck.closeSync();
 
   // ---- Logic problems ----
@@ -140,18 +123,19 @@ try {
   const peerSolve = await time(() => {
     for (const [p, c] of problems) bruteForceEntails(p, c);
   });
-  record(
-    'solve 4-term syllogisms',
-    'problems/s',
-    problems.length / oursSolve,
-    problems.length / peerSolve,
-    'model enumeration',
-    true,
+  results.push(
+    higherIsBetter(
+      'solve 4-term syllogisms',
+      'problems/s',
+      problems.length / oursSolve,
+      problems.length / peerSolve,
+      'model enumeration',
+    ),
   );
   const gen = await time(() =>
     generateLogicSplits({ seed: 1, sizes: { train: 60000, dev: 500, test: 2000 } }),
   );
-  record('generate 62,500 problems', 's', gen, null, 'none');
+  results.push(lowerIsBetter('generate 62,500 problems', 's', gen, null, 'none'));
 
   // ---- Speech: our eSpeak NG WASM workers (+ 16 kHz resampling) vs the native espeak-ng CLI ----
   const spoken = generateLogicSplits({ seed: 2, sizes: { train: 128, dev: 0, test: 0 } }).train;
@@ -194,15 +178,16 @@ try {
   } catch {
     console.log('espeak-ng CLI not found (bash scripts/setup.sh --bench installs it); TTS peer skipped');
   }
-  record(
-    'speak (2 workers)',
-    'audio s/s',
-    audioSeconds / oursTts,
-    peerTts === null ? null : audioSeconds / peerTts,
-    'espeak-ng CLI x2',
-    true,
+  results.push(
+    higherIsBetter(
+      'speak (2 workers)',
+      'audio s/s',
+      audioSeconds / oursTts,
+      peerTts === null ? null : audioSeconds / peerTts,
+      'espeak-ng CLI x2',
+    ),
   );
 } finally {
   await rm(dir, { recursive: true, force: true });
 }
-await writeFile(new URL('bench-results.json', packageRoot), `${JSON.stringify(results, null, 2)}\n`);
+writeBenchResults(packageRoot, results);

@@ -5,69 +5,29 @@
  * libsoxr0), and transformers.js's WhisperFeatureExtractor (devDependency). Prints ratios and writes
  * bench-results.json ({ name, unit, ours, peer, peerName, ratio }, ratio above 1 = we are faster).
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import {
+  type BenchEntry,
+  describeMachine,
+  loadAverage,
+  lowerIsBetter,
+  runPythonPeer,
+  time,
+  timeAsync,
+  writeBenchResults,
+} from '@soundmind/bench-kit';
 import { encodeWav, extractFeaturesBatch, loadAudio, logMelSpectrogram, resample } from '../src/index.js';
-import { writeFileAtomic } from '../src/io/atomic-write.js';
 import { checksum, makeSignal } from '../test/helpers/recipes.js';
 
-interface BenchEntry {
-  name: string;
-  unit: string;
-  ours: number;
-  peer: number;
-  peerName: string;
-  ratio: number;
-  notes?: string;
-}
-
-const PACKAGE = fileURLToPath(new URL('../..', import.meta.url));
-const PEER = join(PACKAGE, 'bench', 'peer.py');
+const PACKAGE = new URL('../..', import.meta.url);
+const PEER = new URL('bench/peer.py', PACKAGE);
 const entries: BenchEntry[] = [];
 
+/** bench/peer.py on one thread (numpy, libsoxr through ctypes). */
 function peer(args: string[]): Record<string, number | string> {
-  const out = execFileSync('/usr/bin/python3', [PEER, ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' },
-    maxBuffer: 1 << 24,
-  });
-  return JSON.parse(out.trim().split('\n').pop()!) as Record<string, number | string>;
-}
-
-function bestMs(fn: () => unknown, runs: number, warmup = 1): number {
-  for (let i = 0; i < warmup; i++) fn();
-  let best = Number.POSITIVE_INFINITY;
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    fn();
-    best = Math.min(best, performance.now() - t0);
-  }
-  return best;
-}
-
-async function bestMsAsync(fn: () => Promise<unknown>, runs: number): Promise<number> {
-  let best = Number.POSITIVE_INFINITY;
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    await fn();
-    best = Math.min(best, performance.now() - t0);
-  }
-  return best;
-}
-
-/** ratio = peer time / our time (above 1: we are faster) */
-function add(name: string, unit: string, ours: number, peerValue: number, peerName: string, notes?: string) {
-  const entry: BenchEntry = { name, unit, ours, peer: peerValue, peerName, ratio: peerValue / ours };
-  if (notes !== undefined) entry.notes = notes;
-  entries.push(entry);
-  console.log(
-    `${name.padEnd(34)} ours ${ours.toFixed(unit === 's' ? 2 : 1).padStart(9)} ${unit}   ${peerName.padEnd(28)} ${peerValue
-      .toFixed(unit === 's' ? 2 : 1)
-      .padStart(9)} ${unit}   ratio ${entry.ratio.toFixed(2)}x`,
-  );
+  return runPythonPeer(PEER, args, { threads: 1 });
 }
 
 async function transformersExtractor(nMels: number, chunkLength: number) {
@@ -94,29 +54,36 @@ async function featureBenches() {
     const x = makeSignal({ kind: 'speech', n: 30 * 16000, rate: 16000, seed: 7 });
     const np = peer(['logmel', '30', String(nMels), String(chunk), '7']);
     if (np.inputChecksum !== checksum(x)) throw new Error('bench input differs from the Python recipe');
-    const ours = bestMs(() => logMelSpectrogram(x, { nMels, chunkLength: chunk }), 15, 3);
+    const ours = time(() => logMelSpectrogram(x, { nMels, chunkLength: chunk }), {
+      warmup: 3,
+      runs: 15,
+    }).bestMs;
     const f = logMelSpectrogram(x, { nMels, chunkLength: chunk });
     let sum = 0;
     for (let m = 0; m < nMels; m++) for (let t = 0; t < f.validFrames; t++) sum += f.data[m * f.frames + t]!;
     const parity = Math.abs(sum - (np.sum as number)) / (nMels * f.validFrames);
     const key = nMels === 128 ? 'omni' : 'whisper';
-    add(
-      `logmel-30s-${key}`,
-      'ms',
-      ours,
-      np.ms as number,
-      'numpy oracle (1 thread)',
-      `${label}; mean |sum diff| ${parity.toExponential(1)}`,
+    entries.push(
+      lowerIsBetter(
+        `logmel-30s-${key}`,
+        'ms',
+        ours,
+        np.ms as number,
+        'numpy oracle (1 thread)',
+        `${label}; mean |sum diff| ${parity.toExponential(1)}`,
+      ),
     );
     const tjs = await transformersExtractor(nMels, chunk);
-    const theirs = await bestMsAsync(() => tjs(x), key === 'omni' ? 2 : 5);
-    add(
-      `logmel-30s-${key}`,
-      'ms',
-      ours,
-      theirs,
-      'transformers.js 4.3.1',
-      `${label}; it computes every padded frame`,
+    const theirs = (await timeAsync(() => tjs(x), { warmup: 0, runs: key === 'omni' ? 2 : 5 })).bestMs;
+    entries.push(
+      lowerIsBetter(
+        `logmel-30s-${key}`,
+        'ms',
+        ours,
+        theirs,
+        'transformers.js 4.3.1',
+        `${label}; it computes every padded frame`,
+      ),
     );
   }
 }
@@ -137,16 +104,17 @@ async function hourBench() {
       for (let at = 0; at < y.length; at += 300 * 16000) chunks.push(y.subarray(at, at + 300 * 16000));
       return extractFeaturesBatch(chunks);
     };
-    const cpu0 = process.cpuUsage();
-    const ours = (await bestMsAsync(pipeline, 2)) / 1000;
-    const cpu = process.cpuUsage(cpu0);
-    const cpuSeconds = (cpu.user + cpu.system) / 2e6; // per run, every thread of this process
-    const single =
-      (await bestMsAsync(async () => {
+    const runs = await timeAsync(pipeline, { warmup: 0, runs: 2 });
+    const ours = runs.bestMs / 1000;
+    const cpuSeconds = runs.cpuMs.reduce((a, b) => a + b, 0) / 2000; // per run, every thread of this process
+    const single = await timeAsync(
+      async () => {
         const y = await loadAudio(wav, { workers: 1 });
         for (let at = 0; at < y.length; at += 300 * 16000)
           logMelSpectrogram(y.subarray(at, at + 300 * 16000));
-      }, 1)) / 1000;
+      },
+      { warmup: 0, runs: 1 },
+    );
     let py: Record<string, number | string> | undefined;
     try {
       py = peer(['pipeline', wav, '1']);
@@ -155,26 +123,30 @@ async function hourBench() {
         `pipeline peer skipped (needs Debian libsoxr0): ${(error as Error).message.split('\n')[0]}`,
       );
     }
-    const notes = `1 h of 16-bit 44.1 kHz mono WAV -> 16 kHz -> Omni features in 12 x 300 s chunks; ${availableParallelism()} threads, ${cpuSeconds.toFixed(1)} CPU-s per run (one thread: ${single.toFixed(2)} s wall); load average ${loadavg()[0]!.toFixed(1)}; target < 15 s`;
-    add(
-      'decode+resample+features-1h',
-      's',
-      ours,
-      (py?.s as number) ?? 15,
-      py ? 'numpy + libsoxr (C)' : 'target',
-      notes,
+    const notes = `1 h of 16-bit 44.1 kHz mono WAV -> 16 kHz -> Omni features in 12 x 300 s chunks; ${availableParallelism()} threads, ${cpuSeconds.toFixed(1)} CPU-s per run (one thread: ${(single.bestMs / 1000).toFixed(2)} s wall); load average ${loadAverage().toFixed(1)}; target < 15 s`;
+    entries.push(
+      lowerIsBetter(
+        'decode+resample+features-1h',
+        's',
+        ours,
+        (py?.s as number) ?? 15,
+        py ? 'numpy + libsoxr (C)' : 'target',
+        notes,
+      ),
     );
     const mono = await loadAudio(wav, { sampleRate: 44100 });
-    const ourResample = bestMs(() => resample(mono, 44100, 16000), 1, 0) / 1000;
+    const ourResample = time(() => resample(mono, 44100, 16000), { warmup: 0, runs: 1 }).bestMs / 1000;
     try {
       const sox = peer(['resample', wav, '1']);
-      add(
-        'resample-1h-44k-16k',
-        's',
-        ourResample,
-        sox.s as number,
-        'libsoxr HQ (C, 1 thread)',
-        'one thread each',
+      entries.push(
+        lowerIsBetter(
+          'resample-1h-44k-16k',
+          's',
+          ourResample,
+          sox.s as number,
+          'libsoxr HQ (C, 1 thread)',
+          'one thread each',
+        ),
       );
     } catch {
       console.log('resample peer skipped (needs Debian libsoxr0)');
@@ -185,14 +157,10 @@ async function hourBench() {
 }
 
 async function main() {
-  console.log(
-    `audio-io bench on ${cpus()[0]?.model ?? 'unknown CPU'} (${availableParallelism()} threads), node ${process.version}, load average ${loadavg()[0]!.toFixed(1)} (timings assume an otherwise idle machine)`,
-  );
+  console.log(`audio-io bench on ${describeMachine()} (timings assume an otherwise idle machine)`);
   await featureBenches();
   await hourBench();
-  const out = join(PACKAGE, 'bench-results.json');
-  await writeFileAtomic(out, new TextEncoder().encode(`${JSON.stringify(entries, null, 2)}\n`));
-  console.log(`wrote ${out}`);
+  writeBenchResults(PACKAGE, entries);
 }
 
 await main();

@@ -1,19 +1,8 @@
-import { renameSync, writeFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
-import { fileURLToPath } from 'node:url';
+import { type BenchEntry, higherIsBetter, loadAverage, time, writeBenchResults } from '@soundmind/bench-kit';
 import { processWords, wer } from '../src/index.js';
 import { tokenizeWords } from '../src/wer/tokenize.js';
 import { dpWordCounts, dpWordDistance } from './baseline.js';
 import { syntheticPairs } from './synthetic.js';
-
-interface BenchResult {
-  name: string;
-  unit: string;
-  ours: number;
-  peer: number;
-  peerName: string;
-  ratio: number;
-}
 
 const PAIRS = Number(process.env.BENCH_PAIRS ?? 100_000);
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 5);
@@ -26,19 +15,15 @@ interface Timing {
 }
 
 /** Best of `REPEATS` runs (wall-clock and CPU seconds), so a quiet moment on a shared machine counts. */
-function time(run: () => number): Timing {
-  let wall = Number.POSITIVE_INFINITY;
-  let cpu = Number.POSITIVE_INFINITY;
+function timed(run: () => number): Timing {
   let value = 0;
-  for (let r = 0; r < REPEATS; r++) {
-    const c0 = process.cpuUsage();
-    const t0 = process.hrtime.bigint();
-    value = run();
-    wall = Math.min(wall, Number(process.hrtime.bigint() - t0) / 1e9);
-    const c = process.cpuUsage(c0);
-    cpu = Math.min(cpu, (c.user + c.system) / 1e6);
-  }
-  return { wall, cpu, value };
+  const t = time(
+    () => {
+      value = run();
+    },
+    { warmup: 0, runs: REPEATS },
+  );
+  return { wall: t.bestMs / 1000, cpu: t.bestCpuMs / 1000, value };
 }
 
 function dpCorpusWer(refs: readonly string[], hyps: readonly string[]): number {
@@ -64,13 +49,17 @@ function dpCorpusCounts(refs: readonly string[], hyps: readonly string[]): numbe
   return edits / words;
 }
 
-const results: BenchResult[] = [];
+const results: BenchEntry[] = [];
 function report(name: string, pairs: number, ours: Timing, peer: Timing, peerName: string) {
   if (ours.value !== peer.value)
     throw new Error(`bench ${name}: WER differs: ours ${ours.value}, ${peerName} ${peer.value}`);
   const o = pairs / ours.wall;
   const p = pairs / peer.wall;
-  results.push({ name, unit: 'pairs/s', ours: Math.round(o), peer: Math.round(p), peerName, ratio: o / p });
+  results.push({
+    ...higherIsBetter(name, 'pairs/s', o, p, peerName),
+    ours: Math.round(o),
+    peer: Math.round(p),
+  });
   console.log(`${name}`);
   console.log(
     `  ours ${o.toFixed(0).padStart(8)} pairs/s (${(pairs / ours.cpu).toFixed(0)} per CPU-second)   ` +
@@ -80,13 +69,13 @@ function report(name: string, pairs: number, ours: Timing, peer: Timing, peerNam
 
 console.log(
   `${PAIRS} synthetic pairs of ~30 words (12% word errors), one thread, best of ${REPEATS}; ` +
-    `load average at start ${loadavg()[0]!.toFixed(2)} on this machine\n`,
+    `load average at start ${loadAverage().toFixed(2)} on this machine\n`,
 );
 report(
   'wer: corpus of 100k pairs, end to end (tokenise + count)',
   PAIRS,
-  time(() => wer(references, hypotheses)),
-  time(() => dpCorpusWer(references, hypotheses)),
+  timed(() => wer(references, hypotheses)),
+  timed(() => dpCorpusWer(references, hypotheses)),
   'plain DP',
 );
 const alignPairs = Math.min(PAIRS, 20_000);
@@ -95,14 +84,10 @@ const hypSlice = hypotheses.slice(0, alignPairs);
 report(
   'processWords: alignment chunks + counts (20k pairs)',
   alignPairs,
-  time(() => processWords(refSlice, hypSlice).wer),
-  time(() => dpCorpusCounts(refSlice, hypSlice)),
+  timed(() => processWords(refSlice, hypSlice).wer),
+  timed(() => dpCorpusCounts(refSlice, hypSlice)),
   'plain DP + backtrace',
 );
-console.log(`load average at end ${loadavg()[0]!.toFixed(2)}`);
+console.log(`load average at end ${loadAverage().toFixed(2)}`);
 
-const out = fileURLToPath(new URL('../../bench-results.json', import.meta.url));
-const tmp = `${out}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
-writeFileSync(tmp, `${JSON.stringify(results, null, 2)}\n`);
-renameSync(tmp, out);
-console.log(`wrote ${out}`);
+writeBenchResults(new URL('../..', import.meta.url), results);

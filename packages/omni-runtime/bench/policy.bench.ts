@@ -3,13 +3,15 @@
 // backward of d(loss)/d(logProb), AdamW with clipping), tokens/s over all 80 tokens of a row;
 // `policy-sample-b128`: 128 prompts of 40 tokens, 40 sampled tokens each (T = 1), new tokens/s.
 // Targets from embedded-demo.md (torch 1 thread on a quiet machine): ~7k and ~8k tokens/s.
+
+import { type BenchEntry, higherIsBetter, runPythonPeer, timeAsync } from '@soundmind/bench-kit';
 import { type PolicyBatch, Rng } from '@soundmind/rl-core';
 import { embeddedConfigForTokenizer } from '../src/model/config.js';
 import { OmniThinker } from '../src/model/thinker.js';
 import { OmniPolicy, type OmniPrompt } from '../src/policy/omni-policy.js';
 import { OmniTokenizer } from '../src/tokenizer/tokenizer.js';
 import { buildWordLevelTokenizer } from '../src/tokenizer/word-level.js';
-import { type BenchContext, type BenchEntry, runPythonPeer, throughput } from './harness.js';
+import type { BenchContext } from './harness.js';
 
 const ROWS = 16;
 const PROMPT = 40;
@@ -57,29 +59,21 @@ export async function run(ctx: BenchContext): Promise<BenchEntry[]> {
   const sample = async () => {
     await policy.generate(samplePrompts, { ...gen, rng: new Rng(1) });
   };
-  const best = async (fn: () => Promise<void>) => {
-    await fn();
-    let t = Number.POSITIVE_INFINITY;
-    const start = performance.now();
-    for (let n = 0; n < 3 || performance.now() - start < 1500; n++) {
-      const t0 = performance.now();
-      await fn();
-      t = Math.min(t, performance.now() - t0);
-    }
-    return t / 1000;
-  };
+  const best = async (fn: () => Promise<void>) =>
+    (await timeAsync(fn, { warmup: 1, runs: 3, minMs: 1500 })).bestMs / 1000;
   const train = (ROWS * (PROMPT + RESPONSE)) / (await best(trainStep));
   const sampled = (128 * RESPONSE) / (await best(sample));
   policy.dispose();
   ctx.log(`ours: policy-train ${train.toFixed(0)} tok/s, policy-sample-b128 ${sampled.toFixed(0)} tok/s`);
-  const peers = [1, 2].map((t) => ({ t, r: runPythonPeer('policy_peer.py', [String(t), String(V)], t) }));
+  const script = new URL('../../bench/policy_peer.py', import.meta.url);
+  const peers = [1, 2].map((t) => ({ t, r: runPythonPeer(script, [String(t), String(V)], { threads: t }) }));
   const pick = (key: string) => peers.reduce((a, b) => ((b.r[key] ?? 0) > (a.r[key] ?? 0) ? b : a));
   const notes = (t: number) =>
     `embedded decoder d=128 L=4 vocab ${V}; ours: native kernels, default threads; torch eager ${t} thread(s) (best of 1 and 2)`;
   const pt = pick('policy-train');
   const ps = pick('policy-sample-b128');
   return [
-    throughput(
+    higherIsBetter(
       'policy-train',
       'tokens/s',
       train,
@@ -87,7 +81,7 @@ export async function run(ctx: BenchContext): Promise<BenchEntry[]> {
       'pytorch-eager',
       notes(pt.t),
     ),
-    throughput(
+    higherIsBetter(
       'policy-sample-b128',
       'tokens/s',
       sampled,

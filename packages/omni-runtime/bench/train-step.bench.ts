@@ -1,3 +1,4 @@
+import { type BenchEntry, higherIsBetter, PythonPeer, time } from '@soundmind/bench-kit';
 import { Rng } from '@soundmind/rl-core';
 import { backward } from '../src/autograd/backward.js';
 import { nativeInfo, setNumThreads } from '../src/kernels/registry.js';
@@ -6,7 +7,7 @@ import { mean } from '../src/ops/reduce.js';
 import { gatherLogProbs } from '../src/ops/softmax.js';
 import { AdamW } from '../src/optim/adamw.js';
 import { tidy } from '../src/tensor/scope.js';
-import { type BenchContext, type BenchEntry, bestTimeMs, PythonPeer, throughput } from './harness.js';
+import type { BenchContext } from './harness.js';
 import { TinyDecoder, type TinyDecoderConfig } from './tiny-decoder.js';
 
 interface Case {
@@ -46,7 +47,7 @@ export async function run(ctx: BenchContext): Promise<BenchEntry[]> {
       );
       const notes = `${c.what}, fwd+bwd+AdamW; ${threads} thread(s) both (ours ${nativeInfo()?.isa ?? 'reference'}; torch OMP/OPENBLAS/MKL_NUM_THREADS=${threads}, set_num_threads(${threads})); interleaved rounds, best step of each`;
       entries.push(
-        throughput(
+        higherIsBetter(
           `${c.name}${threads === 1 ? '' : `-t${threads}`}`,
           'tokens/s',
           ours,
@@ -83,16 +84,16 @@ async function measure(c: Case, threads: number): Promise<{ ours: number; peer: 
   };
   const peerConfig = { ...config, kv_heads: config.kvHeads, theta: config.ropeTheta, batch: B, seq: T };
   const peer = await PythonPeer.start(
-    'torch_peer.py',
+    new URL('../../bench/torch_peer.py', import.meta.url),
     ['train-step', String(threads), JSON.stringify(peerConfig)],
-    threads,
+    { threads },
   );
   step();
   step();
   let ms = Number.POSITIVE_INFINITY;
   let peerMs = Number.POSITIVE_INFINITY;
   for (let round = 0; round < 5; round++) {
-    ms = Math.min(ms, bestTimeMs(step, { warmup: 0, minRuns: 3, minMs: 0 }));
+    ms = Math.min(ms, time(step, { warmup: 0, runs: 3 }).bestMs);
     peerMs = Math.min(peerMs, (await peer.request('run 3'))['ms']!);
   }
   peer.close();

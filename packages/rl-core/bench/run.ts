@@ -1,8 +1,16 @@
 import { execFileSync } from 'node:child_process';
-import { closeSync, fsyncSync, mkdtempSync, openSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import {
+  type BenchEntry,
+  loadAverage,
+  lowerIsBetter,
+  runPythonPeer,
+  time,
+  writeBenchResults,
+} from '@soundmind/bench-kit';
 import { computeAdvantage, computePolicyLoss, type DType, type Matrix, Rng, zeros } from '@soundmind/rl-core';
 import { referenceStep } from './reference.js';
 
@@ -57,28 +65,6 @@ function ours(x: Inputs): { loss: number; grad: Matrix } {
   return { loss: out.loss, grad: out.gradLogProb };
 }
 
-/**
- * Median wall time per call after `warmup` untimed calls (by then V8 has compiled the kernels and the GC has
- * settled), and the median CPU time of this process per call (less sensitive to a busy machine).
- */
-function median(fn: () => void, reps: number, warmup: number): number {
-  for (let i = 0; i < warmup; i++) fn();
-  const wall: number[] = [];
-  const cpu: number[] = [];
-  for (let i = 0; i < reps; i++) {
-    const c = process.cpuUsage();
-    const t = performance.now();
-    fn();
-    wall.push(performance.now() - t);
-    const d = process.cpuUsage(c);
-    cpu.push((d.user + d.system) / 1000);
-  }
-  const mid = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(reps / 2)] as number;
-  lastCpuMs = mid(cpu);
-  return mid(wall);
-}
-let lastCpuMs = 0;
-
 const toRows = (m: Matrix) =>
   Array.from({ length: m.rows }, (_, i) => Array.from(m.data.subarray(i * m.cols, (i + 1) * m.cols)));
 
@@ -88,16 +74,14 @@ function torchPeer(x: Inputs, dtype: DType): { ms: number; loss: number; torch: 
     for (const [name, m] of Object.entries({ rewards: x.rewards, mask: x.mask, old: x.old, logp: x.logp })) {
       writeFileSync(join(dir, `${name}.bin`), Buffer.from(Float64Array.from(m.data).buffer));
     }
-    const script = join(packageDir, 'bench', 'torch_peer.py');
-    const out = execFileSync(
-      '/usr/bin/python3',
-      [script, String(B), String(L), String(N), String(REPS), dir, dtype],
-      {
-        encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    return JSON.parse(out.trim().split('\n').pop() as string);
+    return runPythonPeer(join(packageDir, 'bench', 'torch_peer.py'), [
+      String(B),
+      String(L),
+      String(N),
+      String(REPS),
+      dir,
+      dtype,
+    ]);
   } catch (e) {
     console.warn(`PyTorch peer skipped (${(e as Error).message.split('\n')[0]})`);
     return undefined;
@@ -106,16 +90,15 @@ function torchPeer(x: Inputs, dtype: DType): { ms: number; loss: number; torch: 
   }
 }
 
-type Result = { name: string; unit: string; ours: number; peer: number; peerName: string; ratio: number };
-
 /** Times one precision in this process; returns its rows of bench-results.json. */
-function benchDtype(dtype: DType): Result[] {
-  const results: Result[] = [];
+function benchDtype(dtype: DType): BenchEntry[] {
+  const results: BenchEntry[] = [];
   const x = inputs(dtype);
   // rl-core is timed first, before the reference fills the heap with garbage for the GC to chase
-  const load = loadavg()[0] as number;
-  const msOurs = median(() => ours(x), REPS, 10);
-  const cpuOurs = lastCpuMs;
+  const load = loadAverage();
+  // medians after warm-up calls (by then V8 has compiled the kernels and the GC has settled), and the median
+  // CPU time of this process per call (less sensitive to a busy machine)
+  const { medianMs: msOurs, medianCpuMs: cpuOurs } = time(() => ours(x), { warmup: 10, runs: REPS });
   const mine = ours(x);
   const rows = { rewards: toRows(x.rewards), mask: toRows(x.mask), old: toRows(x.old), logp: toRows(x.logp) };
   const ref = referenceStep(rows.rewards, rows.mask, x.index, rows.old, rows.logp);
@@ -130,16 +113,12 @@ function benchDtype(dtype: DType): Result[] {
   });
   if (!(maxDiff < (dtype === 'float32' ? 1e-5 : 1e-9)))
     throw new Error(`reference and rl-core disagree (${maxDiff})`);
-  const msRef = median(() => referenceStep(rows.rewards, rows.mask, x.index, rows.old, rows.logp), 5, 1);
+  const msRef = time(() => referenceStep(rows.rewards, rows.mask, x.index, rows.old, rows.logp), {
+    warmup: 1,
+    runs: 5,
+  }).medianMs;
   const name = `grpo-adv+ppo-loss+grad-${B}x${L}-${dtype}`;
-  results.push({
-    name,
-    unit: 'ms',
-    ours: msOurs,
-    peer: msRef,
-    peerName: 'plain TypeScript reference (op by op)',
-    ratio: msRef / msOurs,
-  });
+  results.push(lowerIsBetter(name, 'ms', msOurs, msRef, 'plain TypeScript reference (op by op)'));
   console.log(
     `${name}: rl-core ${msOurs.toFixed(2)} ms wall, ${cpuOurs.toFixed(2)} ms CPU (medians of ${REPS} warm calls; target < 30; load average ${load.toFixed(1)}), plain reference ${msRef.toFixed(1)} ms (x${(msRef / msOurs).toFixed(1)})`,
   );
@@ -148,14 +127,7 @@ function benchDtype(dtype: DType): Result[] {
     if (Math.abs(torch.loss - mine.loss) > 1e-4 * Math.max(1, Math.abs(mine.loss))) {
       throw new Error(`PyTorch loss ${torch.loss} differs from rl-core's ${mine.loss}`);
     }
-    results.push({
-      name,
-      unit: 'ms',
-      ours: msOurs,
-      peer: torch.ms,
-      peerName: `PyTorch ${torch.torch} CPU`,
-      ratio: torch.ms / msOurs,
-    });
+    results.push(lowerIsBetter(name, 'ms', msOurs, torch.ms, `PyTorch ${torch.torch} CPU`));
     console.log(
       `${name}: rl-core ${msOurs.toFixed(2)} ms, PyTorch ${torch.ms.toFixed(2)} ms (ratio ${(torch.ms / msOurs).toFixed(2)})`,
     );
@@ -169,7 +141,7 @@ if (only === 'float32' || only === 'float64') {
   // a child: one precision, its rows on the last line
   console.log(`${RESULT_TAG}${JSON.stringify(benchDtype(only))}`);
 } else {
-  const results: Result[] = [];
+  const results: BenchEntry[] = [];
   for (const dtype of ['float32', 'float64'] as const) {
     const out = execFileSync(process.execPath, [fileURLToPath(import.meta.url), dtype], {
       encoding: 'utf8',
@@ -177,16 +149,9 @@ if (only === 'float32' || only === 'float64') {
     });
     for (const line of out.split('\n')) {
       if (line.startsWith(RESULT_TAG))
-        results.push(...(JSON.parse(line.slice(RESULT_TAG.length)) as Result[]));
+        results.push(...(JSON.parse(line.slice(RESULT_TAG.length)) as BenchEntry[]));
       else if (line) console.log(line);
     }
   }
-  const target = join(packageDir, 'bench-results.json');
-  const tmp = `${target}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
-  const fd = openSync(tmp, 'w');
-  writeFileSync(fd, `${JSON.stringify(results, null, 2)}\n`);
-  fsyncSync(fd);
-  closeSync(fd);
-  renameSync(tmp, target);
-  console.log(`wrote ${target}`);
+  writeBenchResults(packageDir, results);
 }
