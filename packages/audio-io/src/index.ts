@@ -21,6 +21,12 @@ export {
   WHISPER_FEATURES,
   WHISPER_V3_FEATURES,
 } from './features/presets.js';
+export {
+  type AtomicFileContent,
+  type AtomicWriteOptions,
+  writeFileAtomic,
+  writeFileAtomicSync,
+} from './io/atomic-write.js';
 export { type LoadAudioOptions, loadAudio } from './load/load-audio.js';
 export { resample, SOXR_HQ } from './resample/resample.js';
 export type { AudioSamples } from './samples.js';
