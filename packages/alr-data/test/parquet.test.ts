@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -147,6 +147,17 @@ describe('verl Parquet', async () => {
       'extra_info',
     ]);
     expect(arrowToVerlRecords(table)).toEqual(records);
+  });
+
+  it('a write that cannot replace its target leaves the target as it was and no temporary file', async () => {
+    const folder = join(dir, 'replace');
+    const taken = join(folder, 'taken.parquet'); // a non-empty folder: the final rename fails
+    await mkdir(taken, { recursive: true });
+    await writeFile(join(taken, 'keep'), 'x');
+    const records = buildVerlRecords(withAudio.slice(0, 3), { variant: 'text', split: 'test' });
+    await expect(writeVerlParquet(records, taken)).rejects.toThrow(/EISDIR|ENOTEMPTY|EEXIST/);
+    expect(await readdir(folder)).toEqual(['taken.parquet']);
+    expect(await readFile(join(taken, 'keep'), 'utf8')).toBe('x');
   });
 
   it('rejects files that are not Parquet or lack verl columns', async () => {

@@ -1,5 +1,5 @@
+import { writeFileAtomic } from '@soundmind/audio-io';
 import type { AlrRecordError } from '../errors.js';
-import { writeFileAtomic } from '../fs/atomic-write.js';
 
 /** A plain-text report of the lines skipped while reading one annotation file. */
 export function formatIssueReport(file: string, issues: readonly AlrRecordError[]): string {
@@ -17,5 +17,5 @@ export async function writeIssueReport(
   file: string,
   issues: readonly AlrRecordError[],
 ): Promise<void> {
-  await writeFileAtomic(path, formatIssueReport(file, issues));
+  await writeFileAtomic(path, formatIssueReport(file, issues), { createFolder: true });
 }

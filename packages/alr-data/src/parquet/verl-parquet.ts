@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { writeFileAtomic } from '@soundmind/audio-io';
 import { tableFromIPC, tableToIPC } from 'apache-arrow';
 import {
   Compression,
@@ -8,7 +9,6 @@ import {
   writeParquet,
 } from 'parquet-wasm/node';
 import { AlrFileError, VerlRecordError } from '../errors.js';
-import { writeFileAtomic } from '../fs/atomic-write.js';
 import type { VerlAudio, VerlRecord } from '../prompts/verl-record.js';
 import { arrowToVerlRecords, verlRecordsToArrow } from './verl-arrow.js';
 
@@ -47,7 +47,7 @@ export async function writeVerlParquet(
     .setMaxRowGroupSize(options.rowGroupSize ?? 1024)
     .build();
   // writeParquet takes ownership of (and frees) the wasm table and the properties.
-  await writeFileAtomic(path, writeParquet(wasmTable, properties));
+  await writeFileAtomic(path, writeParquet(wasmTable, properties), { createFolder: true });
 }
 
 /** Reads a Parquet file of verl rows (written here, or by any tool with the same columns) into typed records. */

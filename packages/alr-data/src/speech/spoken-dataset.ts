@@ -1,11 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readdir, readFile, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { writeFileAtomic } from '@soundmind/audio-io';
 import { Rng } from '@soundmind/rl-core';
 import type { AlrItem } from '../alr/item.js';
 import { loadAlrSplit } from '../alr/load-split.js';
 import { LogicOptionsError } from '../errors.js';
-import { writeFileAtomic } from '../fs/atomic-write.js';
 import { DEFAULT_LOGIC_FAMILIES, DEFAULT_TERMS, type LogicFamily } from '../logic/families.js';
 import {
   generateLogicSplits,
@@ -181,7 +181,9 @@ async function build(
         speech: { ...voice, seconds: (samples[questionJob] as number) / SPEECH_SAMPLE_RATE },
       }),
     );
-    await writeFileAtomic(join(dir, `${split}.jsonl`), lines.length ? `${lines.join('\n')}\n` : '');
+    await writeFileAtomic(join(dir, `${split}.jsonl`), lines.length ? `${lines.join('\n')}\n` : '', {
+      createFolder: true,
+    });
     splits[split] = {
       items: mine.length,
       entailed: mine.filter((p) => p.problem.label === 1).length,
@@ -198,7 +200,9 @@ async function build(
     vocabulary: logicVocabulary({ terms: resolved.terms }),
   };
   // Written last: its presence marks the folder complete.
-  await writeFileAtomic(join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  await writeFileAtomic(join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`, {
+    createFolder: true,
+  });
   return manifest;
 }
 

@@ -1,5 +1,5 @@
 import { parentPort } from 'node:worker_threads';
-import { writeFileAtomic } from '../fs/atomic-write.js';
+import { writeFileAtomic } from '@soundmind/audio-io';
 import { EspeakEngine } from './espeak-engine.js';
 import { speakToWav } from './speak.js';
 import type { TtsReply, TtsShard } from './tts-messages.js';
@@ -15,7 +15,7 @@ port.on('message', async ({ jobs }: TtsShard) => {
     for (const job of jobs) {
       index = job.index;
       const { wav, samples } = speakToWav(engine, job.text, job.voice, job.sampleRate);
-      await writeFileAtomic(job.path, wav);
+      await writeFileAtomic(job.path, wav, { createFolder: true });
       post({ kind: 'job', index: job.index, samples });
     }
     post({ kind: 'shard-done' });
