@@ -1,6 +1,6 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { audioTokensForFrames } from '@soundmind/audio-io';
+import { audioTokensForFrames, writeFileAtomic } from '@soundmind/audio-io';
 import type { Rng } from '@soundmind/rl-core';
 import { noGrad } from '../autograd/mode.js';
 import { GenerationError, WeightMismatchError } from '../errors.js';
@@ -10,7 +10,6 @@ import { RopeTable } from '../ops/rope.js';
 import { concat, reshape } from '../ops/shape.js';
 import { tidy } from '../tensor/scope.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { writeWholeFileAtomic } from '../weights/atomic-file.js';
 import { Checkpoint, saveCheckpoint } from '../weights/checkpoint.js';
 import { type FloatDtype, isFloatDtype } from '../weights/dtype.js';
 import type { TensorToWrite } from '../weights/safetensors.js';
@@ -301,11 +300,11 @@ export class OmniThinker extends ParamModule {
       await sourceCk?.close();
     }
     const config = this.source?.rawConfig ?? thinkerConfigToJson(this.config);
-    await writeWholeFileAtomic(join(dir, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
+    await writeFileAtomic(join(dir, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
     if (this.source && this.source.dir !== dir)
       for (const f of SIDE_FILES) {
         const data = await readFile(join(this.source.dir, f)).catch(() => undefined);
-        if (data) await writeWholeFileAtomic(join(dir, f), data);
+        if (data) await writeFileAtomic(join(dir, f), data);
       }
   }
 

@@ -1,3 +1,4 @@
+import { writeFileAtomic } from '@soundmind/audio-io';
 import type {
   GeneratedSequence,
   GenerationOptions,
@@ -25,7 +26,6 @@ import { fromArray } from '../tensor/create.js';
 import { tidy } from '../tensor/scope.js';
 import type { ChatMessage } from '../tokenizer/chat-template.js';
 import type { OmniTokenizer } from '../tokenizer/tokenizer.js';
-import { writeWholeFileAtomic } from '../weights/atomic-file.js';
 import { type LogProbGraph, responseLogProbs } from './log-probs.js';
 
 /** A prompt for the policy: a conversation (text and 16 kHz audio parts), or ids already encoded. */
@@ -243,8 +243,8 @@ export class OmniPolicy implements Policy<OmniPrompt> {
   async save(dir: string, options: SaveOptions = {}): Promise<void> {
     await this.thinker.save(dir, options);
     const { join } = await import('node:path');
-    await writeWholeFileAtomic(join(dir, 'tokenizer.json'), JSON.stringify(this.tokenizer.tokenizerJson));
-    await writeWholeFileAtomic(
+    await writeFileAtomic(join(dir, 'tokenizer.json'), JSON.stringify(this.tokenizer.tokenizerJson));
+    await writeFileAtomic(
       join(dir, 'tokenizer_config.json'),
       `${JSON.stringify(this.tokenizer.tokenizerConfig, null, 2)}\n`,
     );

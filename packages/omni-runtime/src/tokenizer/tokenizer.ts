@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { TokenizerError } from '../errors.js';
-import { exists } from '../weights/atomic-file.js';
+import { exists } from '../weights/exists.js';
 
 type Json = Record<string, unknown>;
 

@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFileAtomic } from '@soundmind/audio-io';
 import { TokenizerError } from '../errors.js';
-import { writeWholeFileAtomic } from '../weights/atomic-file.js';
 import { DEFAULT_SYSTEM_PROMPT } from './chat-template.js';
 import { SPECIAL_TOKENS } from './tokenizer.js';
 
@@ -77,9 +77,6 @@ export function buildWordLevelTokenizer(words: Iterable<string>): {
 export async function writeWordLevelTokenizer(dir: string, words: Iterable<string>): Promise<void> {
   const { tokenizerJson, tokenizerConfig } = buildWordLevelTokenizer(words);
   await mkdir(dir, { recursive: true });
-  await writeWholeFileAtomic(join(dir, 'tokenizer.json'), `${JSON.stringify(tokenizerJson)}\n`);
-  await writeWholeFileAtomic(
-    join(dir, 'tokenizer_config.json'),
-    `${JSON.stringify(tokenizerConfig, null, 2)}\n`,
-  );
+  await writeFileAtomic(join(dir, 'tokenizer.json'), `${JSON.stringify(tokenizerJson)}\n`);
+  await writeFileAtomic(join(dir, 'tokenizer_config.json'), `${JSON.stringify(tokenizerConfig, null, 2)}\n`);
 }

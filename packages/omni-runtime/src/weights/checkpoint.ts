@@ -1,8 +1,9 @@
 import { mkdir, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFileAtomic } from '@soundmind/audio-io';
 import { SafetensorsError } from '../errors.js';
-import { exists, writeWholeFileAtomic } from './atomic-file.js';
 import { SAFETENSORS_DTYPE_BYTES, type SafetensorsDtype } from './dtype.js';
+import { exists } from './exists.js';
 import { numel, SafetensorsFile, type TensorToWrite, writeSafetensors } from './safetensors.js';
 
 export const SINGLE_FILE = 'model.safetensors';
@@ -184,7 +185,7 @@ export async function saveCheckpoint(
     for (const [name] of shard) weightMap[name] = file;
   }
   const index = { metadata: { total_size: total }, weight_map: weightMap };
-  await writeWholeFileAtomic(join(dir, INDEX_FILE), `${JSON.stringify(index, null, 2)}\n`);
+  await writeFileAtomic(join(dir, INDEX_FILE), `${JSON.stringify(index, null, 2)}\n`);
   await unlink(join(dir, SINGLE_FILE)).catch(() => {});
   options.onProgress?.(n, n, { file: INDEX_FILE });
 }

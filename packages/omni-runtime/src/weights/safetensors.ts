@@ -1,6 +1,6 @@
 import { type FileHandle, open } from 'node:fs/promises';
+import { writeFileAtomic } from '@soundmind/audio-io';
 import { SafetensorsError } from '../errors.js';
-import { writeFileAtomic } from './atomic-file.js';
 import {
   decodeToFloat32,
   encodeFromFloat32,

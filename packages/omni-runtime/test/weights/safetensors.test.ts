@@ -170,6 +170,23 @@ describe('safetensors file', () => {
     );
     expect(await readdir(dir)).toEqual([]);
   });
+
+  it('a failure while streaming tensors removes the temporary file and leaves the old file as it was', async () => {
+    const path = join(dir, 'w.safetensors');
+    await writeSafetensors(path, [['w', { dtype: 'F32', shape: [4], data: ramp(4) }]]);
+    const before = await readFile(path);
+    // the first tensor is streamed out, then the second one's lazily produced data has the wrong length
+    await expectError(
+      writeSafetensors(path, [
+        ['a', { dtype: 'F32', shape: [1024], data: ramp(1024) }],
+        ['b', { dtype: 'F32', shape: [3], data: async () => ramp(5) }],
+      ]),
+      'SHAPE_MISMATCH',
+      'b',
+    );
+    expect(await readdir(dir)).toEqual(['w.safetensors']);
+    expect(await readFile(path)).toEqual(before);
+  });
 });
 
 describe('sharded checkpoints', () => {
