@@ -10,12 +10,7 @@ import { chunks, takeRows } from './batch.js';
 import type { ActorOptions } from './options.js';
 
 /** A batch ready for the actor update: responses plus the per-token tensors the losses need, all [B, cols]. */
-export interface ActorBatch<P> {
-  readonly prompts: readonly P[];
-  readonly promptIds: readonly Int32Array[];
-  readonly responseIds: readonly Int32Array[];
-  readonly cols: number;
-  readonly temperature: number;
+export interface ActorBatch<P> extends PolicyBatch<P> {
   readonly oldLogProb: Matrix;
   readonly advantages: Matrix;
   /** Loss mask: 1 on response tokens that train (overlong filtering and multi-turn masks zero the rest). */

@@ -65,7 +65,11 @@ export interface PolicyLossOutput {
   readonly metrics: PolicyLossMetrics;
 }
 
-/** Settings resolved once per call and handed to a token-level kernel. */
+/**
+ * Settings resolved once per call and handed to a token-level kernel. Each kernel (vanilla.ts, cispo.ts, ...)
+ * writes its own loop over rows and kept tokens rather than sharing one loop that calls a per-token function:
+ * a call site shared by every loss is megamorphic and not inlined, and this loop is the update's hot path.
+ */
 export interface LossContext {
   readonly input: PolicyLossInput;
   readonly old: ArrayLike<number>;
