@@ -15,27 +15,23 @@ export interface BenchEntry {
   notes?: string;
 }
 
-/** An entry for a figure where lower is better (a time): ratio = peer / ours. */
-export function lowerIsBetter(
+/** name, unit, ours, peer (null: none ran), peerName, notes. */
+type EntryArgs = [
   name: string,
   unit: string,
   ours: number,
   peer: number | null,
   peerName: string,
   notes?: string,
-): BenchEntry {
+];
+
+/** An entry for a figure where lower is better (a time): ratio = peer / ours. */
+export function lowerIsBetter(...[name, unit, ours, peer, peerName, notes]: EntryArgs): BenchEntry {
   return entry(name, unit, ours, peer, peerName, peer === null ? null : peer / ours, notes);
 }
 
 /** An entry for a figure where higher is better (a rate such as tokens/s): ratio = ours / peer. */
-export function higherIsBetter(
-  name: string,
-  unit: string,
-  ours: number,
-  peer: number | null,
-  peerName: string,
-  notes?: string,
-): BenchEntry {
+export function higherIsBetter(...[name, unit, ours, peer, peerName, notes]: EntryArgs): BenchEntry {
   return entry(name, unit, ours, peer, peerName, peer === null ? null : ours / peer, notes);
 }
 

@@ -1,5 +1,6 @@
 export { type BenchEntry, higherIsBetter, lowerIsBetter } from './entry.js';
 export {
+  PeerError,
   PeerFailedError,
   type PeerOptions,
   PeerUnavailableError,

@@ -9,27 +9,29 @@ export const PYTHON = '/usr/bin/python3';
 const SETUP_HINT = 'run `bash scripts/setup.sh --bench` (it installs the benchmark peers)';
 const DEBIAN_PACKAGE: Readonly<Record<string, string>> = { torch: 'python3-torch', numpy: 'python3-numpy' };
 
-/** A Python peer that could not run: the interpreter or a module it imports is missing. */
-export class PeerUnavailableError extends Error {
-  readonly code = 'PEER_UNAVAILABLE';
+/** Base of the errors a Python peer raises; `code` is stable, `script` the peer's path. */
+export class PeerError extends Error {
   constructor(
+    readonly code: 'PEER_UNAVAILABLE' | 'PEER_FAILED',
     readonly script: string,
     message: string,
   ) {
     super(message);
-    this.name = 'PeerUnavailableError';
+    this.name = new.target.name;
+  }
+}
+
+/** A Python peer that could not run: the interpreter or a module it imports is missing. */
+export class PeerUnavailableError extends PeerError {
+  constructor(script: string, message: string) {
+    super('PEER_UNAVAILABLE', script, message);
   }
 }
 
 /** A Python peer that ran but failed, or printed something other than a JSON line last. */
-export class PeerFailedError extends Error {
-  readonly code = 'PEER_FAILED';
-  constructor(
-    readonly script: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'PeerFailedError';
+export class PeerFailedError extends PeerError {
+  constructor(script: string, message: string) {
+    super('PEER_FAILED', script, message);
   }
 }
 

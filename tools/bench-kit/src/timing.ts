@@ -23,36 +23,60 @@ export interface Timing {
 
 /** Times a synchronous function (see {@link TimingOptions}). */
 export function time(fn: () => unknown, options: TimingOptions = {}): Timing {
-  const { warmup = 1, runs = 3, minMs = 0 } = options;
-  for (let i = 0; i < warmup; i++) fn();
-  const wall: number[] = [];
-  const cpu: number[] = [];
-  const start = performance.now();
+  for (let i = 0; i < (options.warmup ?? 1); i++) fn();
+  const runs = new Runs(options);
   do {
-    const c0 = process.cpuUsage();
-    const t0 = performance.now();
+    runs.begin();
     fn();
-    wall.push(performance.now() - t0);
-    cpu.push(cpuMsSince(c0));
-  } while (wall.length < runs || performance.now() - start < minMs);
-  return summarizeRuns(wall, cpu);
+    runs.end();
+  } while (runs.more());
+  return runs.summary();
 }
 
 /** Times an async function, one call at a time (see {@link TimingOptions}). */
 export async function timeAsync(fn: () => Promise<unknown>, options: TimingOptions = {}): Promise<Timing> {
-  const { warmup = 1, runs = 3, minMs = 0 } = options;
-  for (let i = 0; i < warmup; i++) await fn();
-  const wall: number[] = [];
-  const cpu: number[] = [];
-  const start = performance.now();
+  for (let i = 0; i < (options.warmup ?? 1); i++) await fn();
+  const runs = new Runs(options);
   do {
-    const c0 = process.cpuUsage();
-    const t0 = performance.now();
+    runs.begin();
     await fn();
-    wall.push(performance.now() - t0);
-    cpu.push(cpuMsSince(c0));
-  } while (wall.length < runs || performance.now() - start < minMs);
-  return summarizeRuns(wall, cpu);
+    runs.end();
+  } while (runs.more());
+  return runs.summary();
+}
+
+/** The wall and CPU clocks of the timed calls, and whether to make another. */
+class Runs {
+  private readonly wall: number[] = [];
+  private readonly cpu: number[] = [];
+  private readonly start = performance.now();
+  private readonly runs: number;
+  private readonly minMs: number;
+  private cpu0: NodeJS.CpuUsage = process.cpuUsage();
+  private t0 = 0;
+
+  constructor(options: TimingOptions) {
+    this.runs = options.runs ?? 3;
+    this.minMs = options.minMs ?? 0;
+  }
+
+  begin(): void {
+    this.cpu0 = process.cpuUsage();
+    this.t0 = performance.now();
+  }
+
+  end(): void {
+    this.wall.push(performance.now() - this.t0);
+    this.cpu.push(cpuMsSince(this.cpu0));
+  }
+
+  more(): boolean {
+    return this.wall.length < this.runs || performance.now() - this.start < this.minMs;
+  }
+
+  summary(): Timing {
+    return summarizeRuns(this.wall, this.cpu);
+  }
 }
 
 /** Best (smallest) and median of each series; one wall and one CPU figure per run. */

@@ -21,6 +21,9 @@ describe('peer output and errors (pure)', () => {
 
   it('lastJsonLine names the script when the last line is not JSON', () => {
     expect(() => lastJsonLine('{"ms": 3}\ndone\n', '/x/p.py')).toThrow(PeerFailedError);
+    expect(() => lastJsonLine('', '/x/p.py')).toThrow(
+      expect.objectContaining({ code: 'PEER_FAILED', script: '/x/p.py' }),
+    );
     expect(() => lastJsonLine('{"ms": 3}\ndone\n', '/x/p.py')).toThrow(/p\.py printed no JSON .*'done'/);
   });
 
@@ -55,6 +58,9 @@ describe.skipIf(!hasPython)('running peers with /usr/bin/python3', () => {
     const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     try {
       expect(() => runPythonPeer(fixture('missing_module_peer.py'), [])).toThrow(PeerUnavailableError);
+      expect(() => runPythonPeer(fixture('missing_module_peer.py'), [])).toThrow(
+        expect.objectContaining({ code: 'PEER_UNAVAILABLE', name: 'PeerUnavailableError' }),
+      );
       expect(() => runPythonPeer(fixture('missing_module_peer.py'), [])).toThrow(
         /missing_module_peer\.py needs the Python module 'soundmind_module_that_is_not_installed'.*bash scripts\/setup\.sh --bench/,
       );
