@@ -14,15 +14,8 @@ import { resolveGrpoOptions } from './resolve-options.js';
 import type { GrpoPhase, GrpoStepResult, GrpoTrainerInit, GrpoTrainerState, TrainSample } from './types.js';
 import { updateActor } from './update-actor.js';
 
-/** One scored response of the current step, before it is packed into matrices. */
-interface Row<P, M> {
-  readonly item: PromptItem<P, M>;
-  readonly uid: string;
-  readonly sequence: GeneratedSequence;
-  readonly score: number;
-  readonly acc?: number;
-  readonly extra?: Readonly<Record<string, number>>;
-}
+/** One scored response of the current step, before it is packed into matrices (no reward or advantage yet). */
+type Row<P, M> = Omit<TrainSample<P, M>, 'reward' | 'advantage' | 'filtered'>;
 
 /**
  * GRPO (and the rest of verl's estimator / loss family) as a library: one {@link step} generates n responses
