@@ -67,7 +67,7 @@ describe('config', () => {
       file: y,
       overrides: [
         'actor_rollout_ref.rollout.n=8',
-        'actor_rollout_ref.actor.use_kl_loss=true',
+        'actor_rollout_ref.actor.use_kl_loss=false',
         'actor_rollout_ref.actor.optim.betas=[0.9, 0.95]',
         'eval.modalities=text',
         'trainer.experiment_name=1e-3',
@@ -75,7 +75,7 @@ describe('config', () => {
       ],
     });
     expect(c.actor_rollout_ref.rollout.n).toBe(8);
-    expect(c.actor_rollout_ref.actor.use_kl_loss).toBe(true);
+    expect(c.actor_rollout_ref.actor.use_kl_loss).toBe(false);
     expect(c.actor_rollout_ref.actor.optim.betas).toEqual([0.9, 0.95]);
     expect(c.eval.modalities).toEqual(['text']);
     expect(c.trainer.experiment_name).toBe('1e-3');

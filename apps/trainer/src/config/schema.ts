@@ -90,8 +90,8 @@ export const CONFIG_SCHEMA = {
       clip_ratio_c: num(3, 'Dual-clip bound, > 1 (verl)', { min: 1, above: true }),
       loss_agg_mode: oneOf(LOSS_AGG_MODES, 'token-mean', 'Loss aggregation (verl)'),
       entropy_coeff: num(0, 'Entropy bonus coefficient (verl)'),
-      use_kl_loss: bool(false, 'Add kl_loss_coef x KL(pi || ref) to the loss (verl)'),
-      kl_loss_coef: num(0.001, 'KL loss coefficient (verl)', { min: 0 }),
+      use_kl_loss: bool(true, 'Add kl_loss_coef x KL(pi || ref) to the loss (verl; embedded default on)'),
+      kl_loss_coef: num(0.05, 'KL loss coefficient (verl default 0.001; embedded 0.05)', { min: 0 }),
       kl_loss_type: oneOf(KL_PENALTY_TYPES, 'low_var_kl', 'KL estimator of the KL loss (verl)'),
       grad_clip: num(1, 'Global grad-norm clip (verl: actor.grad_clip / optim.clip_grad)', {
         min: 0,
@@ -101,7 +101,7 @@ export const CONFIG_SCHEMA = {
         loss_mode: oneOf(POLICY_LOSS_MODES, 'vanilla', 'Policy loss (verl)'),
       },
       optim: {
-        lr: num(2e-4, 'AdamW learning rate (verl)', { min: 0, above: true }),
+        lr: num(1e-4, 'AdamW learning rate (verl)', { min: 0, above: true }),
         weight_decay: num(0.01, 'AdamW decoupled weight decay (verl)', { min: 0 }),
         betas: numList([0.9, 0.999], 'AdamW betas (verl)', { length: 2, min: 0 }),
         lr_warmup_steps: int(0, 'Linear warm-up steps (verl; -1 = use the ratio)', { min: -1 }),
@@ -156,6 +156,12 @@ export const CONFIG_SCHEMA = {
     batch_size: int(64, 'Sequences per optimizer step (ours)', { min: 1 }),
     micro_batch_size: int(64, 'Sequences per forward/backward call (ours)', { min: 1 }),
     warmup_steps: int(50, 'Linear warm-up steps (ours)', { min: 0 }),
+    lr_schedule: oneOf(
+      ['cosine', 'constant'] as const,
+      'cosine',
+      'After warm-up: cosine to min_lr_ratio over the stage (its length estimated from the time budget) or constant (ours)',
+    ),
+    min_lr_ratio: num(0.05, 'End of the cosine as a fraction of lr (ours)', { min: 0, max: 1 }),
     max_steps: int(null, 'Step cap; null = until its time share runs out (ours)', { min: 1, nullable: true }),
     audio_fraction: num(
       0,

@@ -4,6 +4,7 @@ import {
   buildWordLevelTokenizer,
   deserializeOptimizerState,
   embeddedThinkerConfig,
+  type LrSchedule,
   OmniPolicy,
   type OmniPrompt,
   OmniRuntimeError,
@@ -23,6 +24,8 @@ export interface StageOptim {
   readonly weightDecay: number;
   readonly betas: readonly [number, number];
   readonly warmupSteps: number;
+  /** Replaces the warm-up + constant schedule (a multiplier of lr by scheduler step). */
+  readonly schedule?: LrSchedule;
 }
 
 /** The file a checkpoint keeps the optimiser state in (next to model.safetensors). */
@@ -114,7 +117,7 @@ export class ModelHost {
       lr: optim.lr,
       weightDecay: optim.weightDecay,
       betas: [optim.betas[0], optim.betas[1]],
-      schedule: warmupConstant(optim.warmupSteps),
+      schedule: optim.schedule ?? warmupConstant(optim.warmupSteps),
     });
   }
 

@@ -1,4 +1,4 @@
-import type { OmniPrompt } from '@soundmind/omni-runtime';
+import { type OmniPrompt, warmupConstant, warmupCosine } from '@soundmind/omni-runtime';
 import { ModelHost } from '../model/host.js';
 import type { RunContext } from '../pipeline/context.js';
 import { type EpochCursor, EpochStream } from '../pipeline/epoch-order.js';
@@ -13,8 +13,13 @@ export interface SftSource {
   readonly response: string;
 }
 
+/** Steps timed before the length of a time-budgeted cosine schedule is fixed. */
+const PLAN_AFTER = 20;
+
 /** Resumable state of the SFT loop. */
 interface SftCursor {
+  /** Length of the cosine schedule, fixed once the step time is known (or from the step cap). */
+  readonly plannedSteps?: number;
   readonly data: EpochCursor;
   /** Position in the spoken examples (audio input), when there are any. */
   readonly audio?: EpochCursor;
@@ -65,11 +70,20 @@ export async function runSftStage(
     };
   }
   const stream = new EpochStream(opts.examples.length, cursor.data);
+  // Cosine decay needs the stage's length in steps: the step cap, or (time budget) an estimate made once
+  // after PLAN_AFTER steps from their measured speed and kept in the checkpoint, so a resume is exact.
+  let planned = cursor.plannedSteps ?? opts.maxSteps ?? undefined;
+  const warm = warmupConstant(opts.warmupSteps);
+  const schedule = (step: number) =>
+    c.lr_schedule === 'cosine' && planned !== undefined
+      ? warmupCosine({ warmupSteps: opts.warmupSteps, totalSteps: planned, minLrRatio: c.min_lr_ratio })(step)
+      : warm(step);
   const policy = host.policy({
     lr: opts.lr,
     weightDecay: c.weight_decay,
     betas: [0.9, 0.999],
     warmupSteps: opts.warmupSteps,
+    schedule,
   });
   if (latest) ModelHost.restoreOptimizer(policy, latest.dir, cursor.schedulerSteps);
   const audio = opts.audio && opts.audio.examples.length > 0 ? opts.audio : undefined;
@@ -131,6 +145,7 @@ export async function runSftStage(
           data: stream.cursor,
           ...(audioStream ? { audio: audioStream.cursor } : {}),
           schedulerSteps: cursor.schedulerSteps + 1,
+          ...(planned !== undefined ? { plannedSteps: planned } : {}),
         };
         tokens += seqTokens;
         loss = r.loss;
@@ -149,6 +164,11 @@ export async function runSftStage(
         return true;
       },
       onStep: (step, seconds) => {
+        if (planned === undefined && step - from.step === PLAN_AFTER) {
+          const perStep = (seconds - from.seconds) / PLAN_AFTER;
+          planned = step + Math.max(1, Math.floor((maxSeconds - seconds) / perStep));
+          cursor = { ...cursor, plannedSteps: planned };
+        }
         const fraction = Math.max(
           opts.maxSteps ? step / opts.maxSteps : 0,
           seconds / Math.max(1e-9, maxSeconds),
