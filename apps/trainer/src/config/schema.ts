@@ -24,7 +24,7 @@ export const CONFIG_SCHEMA = {
     ),
     train_files: str(null, 'Training Parquet (verl: data.train_files)', true),
     val_files: str(null, 'Evaluation Parquet (verl: data.val_files)', true),
-    train_batch_size: int(16, 'Prompts per GRPO step (verl: data.train_batch_size)', { min: 1 }),
+    train_batch_size: int(32, 'Prompts per GRPO step (verl: data.train_batch_size)', { min: 1 }),
     max_prompt_length: int(128, 'Prompt limit for prompt_length/clip_ratio; prompts are not cut (verl)', {
       min: 1,
     }),
@@ -69,7 +69,7 @@ export const CONFIG_SCHEMA = {
       },
     },
     actor: {
-      ppo_mini_batch_size: int(16, 'Prompts per optimizer step; rows = this x rollout.n (verl)', { min: 1 }),
+      ppo_mini_batch_size: int(32, 'Prompts per optimizer step; rows = this x rollout.n (verl)', { min: 1 }),
       ppo_micro_batch_size_per_gpu: int(64, 'Rows per forward/backward call (verl)', { min: 1 }),
       ppo_micro_batch_size: int(
         null,
@@ -101,7 +101,7 @@ export const CONFIG_SCHEMA = {
         loss_mode: oneOf(POLICY_LOSS_MODES, 'vanilla', 'Policy loss (verl)'),
       },
       optim: {
-        lr: num(1e-4, 'AdamW learning rate (verl)', { min: 0, above: true }),
+        lr: num(3e-5, 'AdamW learning rate (verl)', { min: 0, above: true }),
         weight_decay: num(0.01, 'AdamW decoupled weight decay (verl)', { min: 0 }),
         betas: numList([0.9, 0.999], 'AdamW betas (verl)', { length: 2, min: 0 }),
         lr_warmup_steps: int(0, 'Linear warm-up steps (verl; -1 = use the ratio)', { min: -1 }),
