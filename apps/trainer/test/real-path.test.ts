@@ -10,7 +10,7 @@ import { runPipeline } from '../src/pipeline/pipeline.js';
 import { RunFolder } from '../src/run/run-folder.js';
 import { tempDir, tinyOverrides } from './helpers.js';
 
-const ALR = join(import.meta.dirname, '..', '..', '..', '..', 'shared', 'data', 'alr');
+const ALR = join(import.meta.dirname, '..', '..', '..', 'test-data', 'alr');
 
 /** A small ALR copy in the GitHub layout (text only): the first lines of the real dev and test files. */
 function smallAlr(): string {

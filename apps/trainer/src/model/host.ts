@@ -159,8 +159,6 @@ export class ModelHost {
     const path = join(dir, OPTIMIZER_FILE);
     if (!existsSync(path))
       throw new CheckpointError(path, 'missing optimiser state; the checkpoint is incomplete');
-    // WORKAROUND (TRAINER_NEEDS.md #4): a plain Uint8Array, not a Node Buffer, whose slice() is a view.
-    const bytes = new Uint8Array(readFileSync(path));
-    policy.loadState({ optimizer: deserializeOptimizerState(bytes, path), schedulerSteps });
+    policy.loadState({ optimizer: deserializeOptimizerState(readFileSync(path), path), schedulerSteps });
   }
 }

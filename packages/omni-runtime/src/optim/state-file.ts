@@ -75,8 +75,10 @@ export function deserializeOptimizerState(bytes: Uint8Array, source = 'optimizer
           const width = e.dtype === 'float64' ? 8 : 4;
           const start = base + e.offset;
           if (start + e.length * width > bytes.length) fail(`truncated data for '${b.name}'.${k}`);
-          const copy = bytes.slice(start, start + e.length * width);
-          return [k, e.dtype === 'float64' ? new Float64Array(copy.buffer) : new Float32Array(copy.buffer)];
+          // A copy into a fresh, aligned buffer: `bytes` may be a Node Buffer whose slice() is a view of a
+          // larger (pooled) ArrayBuffer, at any byteOffset.
+          const copy = new Uint8Array(bytes.subarray(start, start + e.length * width)).buffer;
+          return [k, e.dtype === 'float64' ? new Float64Array(copy) : new Float32Array(copy)];
         }),
       ),
     })),
