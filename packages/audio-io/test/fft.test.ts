@@ -23,7 +23,7 @@ function naiveDft(re: Float64Array, im: Float64Array): [Float64Array, Float64Arr
 }
 
 describe('ComplexFft', () => {
-  it.each([1, 2, 3, 4, 5, 7, 8, 12, 16, 25, 49, 60, 100, 200, 256, 343, 1000, 1024])(
+  it.each([1, 2, 3, 4, 5, 7, 8, 11, 12, 16, 25, 49, 60, 77, 100, 200, 256, 343, 441, 1000, 1024, 1568])(
     'matches the plain DFT for n = %i',
     (n) => {
       const re = lcgNoise(n, n);
@@ -42,7 +42,7 @@ describe('ComplexFft', () => {
 });
 
 describe('RealFft', () => {
-  it.each([2, 4, 10, 400, 768, 1024, 2048])(
+  it.each([2, 4, 10, 14, 400, 768, 882, 1024, 2048])(
     'forward matches the DFT and inverse restores the input (n = %i)',
     (n) => {
       const x = lcgNoise(n, 7 * n);

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidAudioArgumentError, logMelSpectrogram, resample } from '../src/index.js';
-import { planResampler, resampledLength } from '../src/resample/resample.js';
-import { readF32, readJson } from './helpers/fixtures.js';
+import { planResampler, resampledLength, resampleRange } from '../src/resample/resample.js';
+import { FftResampleStage, PolyphaseStage } from '../src/resample/stages.js';
+import { directResample } from './helpers/direct-resample.js';
+import { readF32, readJson, sameBits } from './helpers/fixtures.js';
 import { checksum, makeSignal, type Recipe } from './helpers/recipes.js';
 
 interface ResampleCase {
@@ -117,11 +119,14 @@ describe('resample: band-limited, linear phase, time-aligned', () => {
     expect(same).not.toBe(x);
   });
 
-  it('plans: one FFT stage for integer ratios, a polyphase bridge otherwise', () => {
-    expect(planResampler(48000, 16000)).toHaveLength(1);
-    expect(planResampler(8000, 16000)).toHaveLength(1);
-    expect(planResampler(44100, 16000)).toHaveLength(2);
-    expect(planResampler(12000, 16000)).toHaveLength(2);
+  it('plans: one FFT stage when the reduced ratio has factors 2, 3, 5, 7 only; a polyphase bridge otherwise', () => {
+    const kinds = (from: number, to: number) => planResampler(from, to).map((stage) => stage.constructor);
+    for (const rate of [48000, 8000, 44100, 22050, 12000, 37800, 96000, 11025]) {
+      expect(kinds(rate, 16000)).toEqual([FftResampleStage]);
+    }
+    expect(kinds(44056, 16000)).toEqual([PolyphaseStage, FftResampleStage]); // 5507 : 2000, 5507 prime
+    expect(kinds(7999, 16000)).toEqual([FftResampleStage, PolyphaseStage]); // upsampling: sharp filter first
+    expect(kinds(16000, 16000)).toEqual([]);
   });
 
   it.each([
@@ -137,5 +142,83 @@ describe('resample: band-limited, linear phase, time-aligned', () => {
   ])('%#: typed error', (fn, text) => {
     expect(fn).toThrow(InvalidAudioArgumentError);
     expect(fn).toThrow(text);
+  });
+});
+
+/** Seeded noise plus a tone (broadband: every bin of the FFT stage carries signal). */
+function probe(n: number, rate: number, seed: number): Float32Array {
+  let state = seed;
+  return Float32Array.from({ length: n }, (_, i) => {
+    state = (Math.imul(1664525, state) + 1013904223) >>> 0;
+    return 0.5 * Math.sin((2 * Math.PI * 1000 * i) / rate) + 0.3 * (state / 4294967296 - 0.5);
+  });
+}
+
+function snrAgainst(reference: Float64Array, test: Float32Array): number {
+  let signal = 0;
+  let noise = 0;
+  for (let i = 0; i < reference.length; i++) {
+    signal += reference[i]! ** 2;
+    noise += (reference[i]! - test[i]!) ** 2;
+  }
+  return 10 * Math.log10(signal / noise);
+}
+
+describe('FFT resampling stage against the plain time-domain sum (test/helpers/direct-resample.ts)', () => {
+  // down and up, small and large reduced ratios (441 : 160, 3 : 1, 1 : 2, 441 : 640), odd lengths; the
+  // first three over several blocks, the others (slow reference) over one
+  it.each([
+    [44100, 0.45],
+    [48000, 0.3],
+    [8000, 0.6],
+    [22050, 0.1],
+    [24000, 0.1],
+    [11025, 0.1],
+    [12000, 0.1],
+    [96000, 0.05],
+    [37800, 0.1],
+  ])('%i Hz -> 16 kHz equals the direct sum to float32 rounding (%f s)', (rate, seconds) => {
+    const x = probe(Math.round(rate * seconds) | 1, rate, rate);
+    const ours = resample(x, rate, 16000);
+    const direct = directResample(x, rate, 16000);
+    expect(ours.length).toBe(direct.length);
+    // float32 output rounding is ~150 dB down; the stop-band terms the FFT form drops are below -120 dB
+    expect(snrAgainst(direct, ours)).toBeGreaterThan(140);
+  });
+
+  it.each([44056, 7999])(
+    '%i Hz (polyphase bridge + FFT stage) stays within 120 dB of the direct sum',
+    (rate) => {
+      const x = probe(Math.round(rate * 0.1) | 1, rate, rate);
+      expect(snrAgainst(directResample(x, rate, 16000), resample(x, rate, 16000))).toBeGreaterThan(120);
+    },
+  );
+
+  it.each([0, 1, 2, 3, 440, 441, 442, 4799, 4801])(
+    '%i input samples at 44.1 kHz (block edges, odd lengths)',
+    (n) => {
+      const x = probe(n, 44100, n + 1);
+      const ours = resample(x, 44100, 16000);
+      const direct = directResample(x, 44100, 16000);
+      expect(ours.length).toBe(resampledLength(n, 44100, 16000));
+      for (let i = 0; i < ours.length; i++) expect(Math.abs(ours[i]! - direct[i]!)).toBeLessThan(1e-6);
+    },
+  );
+});
+
+describe('resampleRange: any split of the outputs gives the same samples', () => {
+  // splits that cut FFT blocks and chunks mid-way, land on their edges, and cover one sample
+  it.each([44100, 44056, 8000, 7999])('%i Hz -> 16 kHz', (rate) => {
+    const x = probe(rate * 2 + 7, rate, 3);
+    const whole = resample(x, rate, 16000);
+    const stage = planResampler(rate, 16000).at(-1)!;
+    const cuts = [0, 1, 2, stage.chunk - 1, stage.chunk, stage.chunk + 1, 20_011, 31_999, whole.length - 1];
+    const edges = [...new Set([...cuts.filter((c) => c < whole.length), whole.length])].sort((a, b) => a - b);
+    const pieced = new Float32Array(whole.length);
+    for (let k = 0; k + 1 < edges.length; k++) {
+      const [start, end] = [edges[k]!, edges[k + 1]!];
+      resampleRange(x, rate, 16000, start, end, pieced.subarray(start, end));
+    }
+    expect(sameBits(pieced, whole)).toBe(true);
   });
 });

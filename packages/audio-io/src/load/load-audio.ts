@@ -6,8 +6,8 @@ import {
   checkRate,
   MAX_RATE,
   MIN_RATE,
-  RESAMPLE_CHUNK,
   resample,
+  resampleChunk,
   resampledLength,
 } from '../resample/resample.js';
 import { decodeWavMono } from '../wav/decode.js';
@@ -73,7 +73,7 @@ export function decodeToMono(bytes: Uint8Array, sampleRate: number, path?: strin
   return mono.sampleRate === sampleRate ? mono.samples : resample(mono.samples, mono.sampleRate, sampleRate);
 }
 
-/** resample() split into ranges on worker threads; ranges start on the sequential run's chunk grid. */
+/** resample() split into ranges on worker threads (on the resampler's chunk grid, so no block is done twice). */
 async function resampleInWorkers(x: Float32Array, fromRate: number, toRate: number, workers: number) {
   const n = resampledLength(x.length, fromRate, toRate);
   let input = x;
@@ -82,7 +82,8 @@ async function resampleInWorkers(x: Float32Array, fromRate: number, toRate: numb
     input.set(x);
   }
   const output = new Float32Array(new SharedArrayBuffer(n * 4));
-  const per = Math.ceil(n / workers / RESAMPLE_CHUNK) * RESAMPLE_CHUNK;
+  const chunk = resampleChunk(fromRate, toRate);
+  const per = Math.ceil(n / workers / chunk) * chunk;
   const jobs = [];
   for (let start = 0; start < n; start += per) {
     jobs.push({

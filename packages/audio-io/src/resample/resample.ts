@@ -1,6 +1,6 @@
 import { InvalidAudioArgumentError } from '../errors.js';
 import { type AudioSamples, toFloat32 } from '../samples.js';
-import { FftFirStage, PolyphaseStage, type Stage } from './stages.js';
+import { FftResampleStage, PolyphaseStage, type Stage } from './stages.js';
 
 /**
  * libsoxr's SOXR_HQ recipe as measured on libsoxr 0.1.3: 20-bit precision, linear phase, passband up to
@@ -16,33 +16,30 @@ export const SOXR_HQ = {
 /** Rates the resampler takes: 1 kHz to 768 kHz (beyond, the sharp filter would need millions of taps). */
 export const MIN_RATE = 1000;
 export const MAX_RATE = 768_000;
-/** Outputs per pass through the chain; parallel splits start on multiples of it (bit-identical output). */
-export const RESAMPLE_CHUNK = 16_384;
 
 /**
- * The chain for one rate pair. The sharp filter (the soxr-HQ transition, ~360-550 taps) always runs at an
- * integer multiple of the lower rate through an FFT; a short polyphase step bridges any non-integer ratio.
- * The polyphase step is flat up to the sharp filter's stop edge and rejects everything that could fold into
- * the final band, so the chain's response is the sharp filter's.
+ * The chain for one rate pair. The sharp filter (the soxr-HQ transition) runs as one FFT stage straight from
+ * the input rate to the output rate whenever the reduced ratio has only the factors 2, 3, 5 and 7 (every
+ * common rate: 44.1 kHz -> 16 kHz is 441 : 160). Other ratios (say 44.056 kHz) first take a short polyphase
+ * step to twice the lower rate, flat up to the sharp filter's stop edge and rejecting everything that could
+ * fold into the final band, so the chain's response is still the sharp filter's.
  */
 export function planResampler(fromRate: number, toRate: number): Stage[] {
+  if (fromRate === toRate) return [];
   const band = Math.min(fromRate, toRate) / 2;
   const sharp = {
     passHz: SOXR_HQ.passbandEnd * band,
     stopHz: SOXR_HQ.stopbandBegin * band,
     attenuationDb: SOXR_HQ.attenuationDb,
   };
-  if (fromRate === toRate) return [];
-  if (fromRate > toRate) {
-    if (fromRate % toRate === 0) return [new FftFirStage('decimate', fromRate / toRate, fromRate, sharp)];
-    const mid = 2 * toRate;
-    const bridge = { passHz: sharp.stopHz, stopHz: mid - sharp.stopHz, attenuationDb: sharp.attenuationDb };
-    return [new PolyphaseStage(fromRate, mid, bridge), new FftFirStage('decimate', 2, mid, sharp)];
-  }
-  if (toRate % fromRate === 0) return [new FftFirStage('interpolate', toRate / fromRate, toRate, sharp)];
-  const mid = 2 * fromRate;
+  const direct = FftResampleStage.create(fromRate, toRate, sharp);
+  if (direct !== undefined) return [direct];
+  const mid = 2 * Math.min(fromRate, toRate);
   const bridge = { passHz: sharp.stopHz, stopHz: mid - sharp.stopHz, attenuationDb: sharp.attenuationDb };
-  return [new FftFirStage('interpolate', 2, mid, sharp), new PolyphaseStage(mid, toRate, bridge)];
+  if (fromRate > toRate) {
+    return [new PolyphaseStage(fromRate, mid, bridge), FftResampleStage.create(mid, toRate, sharp)!];
+  }
+  return [FftResampleStage.create(fromRate, mid, sharp)!, new PolyphaseStage(mid, toRate, bridge)];
 }
 
 const planCache = new Map<string, Stage[]>();
@@ -56,6 +53,12 @@ function cachedPlan(fromRate: number, toRate: number): Stage[] {
     planCache.set(key, plan);
   }
   return plan;
+}
+
+/** Outputs per pass through the chain (parallel splits on multiples of it waste no work). */
+export function resampleChunk(fromRate: number, toRate: number): number {
+  const stages = cachedPlan(fromRate, toRate);
+  return stages.length === 0 ? 16_384 : stages[stages.length - 1]!.chunk;
 }
 
 /** ceil(n * toRate / fromRate), exactly (librosa's `fix=True` length). */
@@ -91,7 +94,10 @@ export function resample(samples: AudioSamples, fromRate: number, toRate: number
   return out;
 }
 
-/** Output samples [start, end) of resampling x, written to out[0 .. end - start). */
+/**
+ * Output samples [start, end) of resampling x, written to out[0 .. end - start). Each output is the same
+ * whatever range it was computed in (the stages work on fixed grids).
+ */
 export function resampleRange(
   x: Float32Array,
   fromRate: number,
@@ -101,12 +107,12 @@ export function resampleRange(
   out: Float32Array,
 ): void {
   const stages = cachedPlan(fromRate, toRate);
-  const scratch: Float64Array[] = [];
-  const result = new Float64Array(RESAMPLE_CHUNK);
-  for (let m0 = start; m0 < end; m0 += RESAMPLE_CHUNK) {
-    const count = Math.min(RESAMPLE_CHUNK, end - m0);
-    runStage(stages, stages.length - 1, x, m0, count, result, scratch);
-    out.set(result.subarray(0, count), m0 - start);
+  const chunk = stages[stages.length - 1]!.chunk;
+  const scratch: Float32Array[] = [];
+  for (let m0 = start; m0 < end; ) {
+    const m1 = Math.min(end, (Math.floor(m0 / chunk) + 1) * chunk);
+    runStage(stages, stages.length - 1, x, m0, m1 - m0, out.subarray(m0 - start, m1 - start), scratch);
+    m0 = m1;
   }
 }
 
@@ -116,26 +122,31 @@ function runStage(
   x: Float32Array,
   outStart: number,
   count: number,
-  out: Float64Array,
-  scratch: Float64Array[],
+  out: Float32Array,
+  scratch: Float32Array[],
 ): void {
   const stage = stages[level]!;
   const [a, b] = stage.inputRange(outStart, outStart + count);
-  let buf = scratch[level];
-  if (buf === undefined || buf.length < b - a) {
-    buf = new Float64Array(b - a);
-    scratch[level] = buf;
-  }
-  const src = buf.length === b - a ? buf : buf.subarray(0, b - a);
-  if (level === 0) {
-    // the input, zero outside [0, n)
-    const lo = Math.min(b, Math.max(a, 0));
-    const hi = Math.max(lo, Math.min(b, x.length));
-    src.fill(0, 0, lo - a);
-    src.set(x.subarray(lo, hi), lo - a);
-    src.fill(0, hi - a);
+  let src: Float32Array;
+  if (level === 0 && a >= 0 && b <= x.length) {
+    src = x.subarray(a, b);
   } else {
-    runStage(stages, level - 1, x, a, b - a, src, scratch);
+    let buf = scratch[level];
+    if (buf === undefined || buf.length < b - a) {
+      buf = new Float32Array(b - a);
+      scratch[level] = buf;
+    }
+    src = buf.length === b - a ? buf : buf.subarray(0, b - a);
+    if (level === 0) {
+      // the input, zero outside [0, n)
+      const lo = Math.min(b, Math.max(a, 0));
+      const hi = Math.max(lo, Math.min(b, x.length));
+      src.fill(0, 0, lo - a);
+      src.set(x.subarray(lo, hi), lo - a);
+      src.fill(0, hi - a);
+    } else {
+      runStage(stages, level - 1, x, a, b - a, src, scratch);
+    }
   }
   stage.run(src, a, outStart, count, out);
 }

@@ -1,15 +1,20 @@
 import { RealFft } from '../dsp/fft.js';
-import { besselI0, kaiserBeta, kaiserSinc, kaiserSpan } from '../dsp/kaiser.js';
+import { besselI0, kaiserBeta, kaiserSinc, kaiserSincSpectrum, kaiserSpan } from '../dsp/kaiser.js';
 
 /**
  * One step of a resampling chain. Every stage is a pure function of its input signal, so any range of its
  * output can be computed from the matching range of its input: chains run in bounded memory, chunk by chunk.
  */
 export interface Stage {
+  /** Outputs per run that waste no work (a multiple of the stage's block). */
+  readonly chunk: number;
   /** Input indices [start, end) needed for outputs [outStart, outEnd). */
   inputRange(outStart: number, outEnd: number): [number, number];
-  /** Writes outputs [outStart, outStart + count) into out[0..count); src[i] is input sample srcStart + i. */
-  run(src: Float64Array, srcStart: number, outStart: number, count: number, out: Float64Array): void;
+  /**
+   * Writes outputs [outStart, outStart + count) into out[0..count); src[i] is input sample srcStart + i and
+   * covers inputRange. Float32 between stages: its rounding (-150 dB) is far below the filters' stop band.
+   */
+  run(src: Float32Array, srcStart: number, outStart: number, count: number, out: Float32Array): void;
 }
 
 /** Passband/stopband edges in Hz and the stop-band attenuation in dB. */
@@ -28,6 +33,7 @@ const INTERPOLATED_PHASES = 4096;
  * linearly interpolated between 4096 tabulated phases (error far below the stop band).
  */
 export class PolyphaseStage implements Stage {
+  readonly chunk = 16_384;
   /** output step in input samples = step / phases */
   private readonly step: number;
   private readonly phases: number;
@@ -67,7 +73,7 @@ export class PolyphaseStage implements Stage {
     return [first - this.half + 1, last - this.half + 1 + this.taps];
   }
 
-  run(src: Float64Array, srcStart: number, outStart: number, count: number, out: Float64Array): void {
+  run(src: Float32Array, srcStart: number, outStart: number, count: number, out: Float32Array): void {
     const { step, phases, taps, table } = this;
     const whole = Math.floor(step / phases);
     const rest = step - whole * phases;
@@ -98,7 +104,7 @@ export class PolyphaseStage implements Stage {
 }
 
 /** sum_i w[wAt + i] * x[xAt + i] for i < n (n a multiple of 4), with four independent accumulators. */
-function dot(w: Float64Array, wAt: number, x: Float64Array, xAt: number, n: number): number {
+function dot(w: Float64Array, wAt: number, x: Float32Array, xAt: number, n: number): number {
   let a0 = 0;
   let a1 = 0;
   let a2 = 0;
@@ -112,151 +118,160 @@ function dot(w: Float64Array, wAt: number, x: Float64Array, xAt: number, n: numb
   return a0 + a1 + (a2 + a3);
 }
 
+/** Largest FFT a rational stage runs (input or output block), in points. */
+const MAX_BLOCK = 1 << 18;
+/** Blocks grow until the overlap between them costs at most this fraction of the transform's outputs. */
+const MAX_OVERLAP = 0.08;
+
 /**
- * Integer-factor rate change with a long (sharp) linear-phase FIR at the higher rate, applied by FFT
- * overlap-save: decimation by `factor` (filter, keep every factor-th sample) or interpolation by `factor`
- * (zero-stuff, filter with gain `factor`). Decimation folds the filtered spectrum (sum of its `factor` shifted
- * copies) so the inverse FFT is `factor` times shorter and only the kept samples are computed.
+ * Rational rate change inRate -> outRate (reduced ratio inStep : outStep) with the Kaiser-windowed sinc
+ * applied in the frequency domain, overlap-save: a block of inStep * K input samples is transformed, its bins
+ * below the stop band are multiplied by the kernel's continuous-time response and transformed back at
+ * outStep * K points, which are the filter's outputs at the new rate (the bins' spacing is the same at both
+ * rates). No zero-stuffing and no polyphase sums: the cost per output is two FFTs' worth, whatever the ratio.
+ * Output m is the time-domain sum_i x[i] kernel(m * inStep / outStep - i) up to the stop-band terms the
+ * kernel leaves (< -120 dB), which the direct form would fold back and this one drops.
+ *
+ * Blocks sit on a fixed grid (block b keeps outputs [b * advance, (b + 1) * advance)), so an output never
+ * depends on which range of outputs was asked for: splits across threads give the same samples.
  */
-export class FftFirStage implements Stage {
-  private readonly factor: number;
-  private readonly decimate: boolean;
-  private readonly centre: number;
-  /** forward FFT length N; the inverse runs at N / factor when decimating */
-  private readonly size: number;
+export class FftResampleStage implements Stage {
+  readonly chunk: number;
+  private readonly inStep: number;
+  private readonly outStep: number;
+  private readonly inSize: number;
   private readonly outSize: number;
-  private readonly fft: RealFft;
-  private readonly ifft: RealFft;
-  private readonly hRe: Float64Array;
-  private readonly hIm: Float64Array;
-  private readonly block: Float64Array;
-  private readonly result: Float64Array;
+  /** a block's first kept output (from the block's start) and how many it keeps; multiples of outStep */
+  private readonly lead: number;
+  private readonly advance: number;
+  private readonly forwardFft: RealFft;
+  private readonly inverseFft: RealFft;
+  /** the kernel's response at bin k (k * inRate / inSize Hz) times outSize / inSize; bins from the stop band on are 0 */
+  private readonly response: Float64Array;
   private readonly specRe: Float64Array;
   private readonly specIm: Float64Array;
-  private readonly foldRe: Float64Array;
-  private readonly foldIm: Float64Array;
-  /** length of the filter in taps (odd) */
-  readonly taps: number;
+  private readonly outRe: Float64Array;
+  private readonly outIm: Float64Array;
+  private readonly block: Float64Array;
 
-  constructor(mode: 'decimate' | 'interpolate', factor: number, highRate: number, spec: LowpassSpec) {
-    this.factor = factor;
-    this.decimate = mode === 'decimate';
-    const beta = kaiserBeta(spec.attenuationDb);
-    let centre = Math.ceil(kaiserSpan(spec.attenuationDb, (spec.stopHz - spec.passHz) / highRate) / 2);
-    // decimation reads block positions 2c + factor * j: keep 2c a multiple of the factor
-    while (this.decimate && (2 * centre) % factor !== 0) centre++;
-    this.centre = centre;
-    this.taps = 2 * centre + 1;
-    const cutoff = (spec.passHz + spec.stopHz) / 2 / highRate;
-    const step = this.decimate ? factor : 1;
-    let outSize = 1024;
-    while (step * outSize < 8 * this.taps) outSize *= 2;
-    this.outSize = this.decimate ? outSize : step * outSize;
-    this.size = step * outSize;
-    this.fft = new RealFft(this.size);
-    this.ifft = this.decimate ? new RealFft(this.outSize) : this.fft;
-    const gain = this.decimate ? 1 / factor : factor; // 1/factor undoes the fold's sum of copies
-    const impulse = new Float64Array(this.size);
-    const i0Beta = besselI0(beta);
-    for (let k = 0; k < this.taps; k++) {
-      impulse[k] = gain * kaiserSinc(k - centre, cutoff, centre, beta, i0Beta);
+  /**
+   * The stage, or undefined when the reduced ratio has prime factors above 7 (no fast FFT of those sizes) or
+   * needs blocks over MAX_BLOCK points.
+   */
+  static create(inRate: number, outRate: number, spec: LowpassSpec): FftResampleStage | undefined {
+    const g = gcd(inRate, outRate);
+    const inStep = inRate / g;
+    const outStep = outRate / g;
+    if (!smooth(inStep * outStep)) return undefined;
+    const halfWidth = kaiserSpan(spec.attenuationDb, (spec.stopHz - spec.passHz) / inRate) / 2;
+    let best: BlockLayout | undefined;
+    for (let factor = 2; Math.max(inStep, outStep) * factor <= MAX_BLOCK; factor *= 2) {
+      const layout = blockLayout(inStep, outStep, factor, halfWidth);
+      if (layout.advance > 0) best = layout;
+      if (layout.advance >= (1 - MAX_OVERLAP) * layout.outSize) break;
     }
-    this.hRe = new Float64Array(this.size / 2 + 1);
-    this.hIm = new Float64Array(this.size / 2 + 1);
-    this.fft.forward(impulse, this.hRe, this.hIm);
-    this.block = new Float64Array(this.size);
-    this.result = new Float64Array(this.outSize);
-    this.specRe = new Float64Array(this.size / 2 + 1);
-    this.specIm = new Float64Array(this.size / 2 + 1);
-    this.foldRe = new Float64Array(this.outSize / 2 + 1);
-    this.foldIm = new Float64Array(this.outSize / 2 + 1);
+    if (best === undefined || best.advance < best.outSize / 2) return undefined;
+    return new FftResampleStage(inRate, spec, halfWidth, best);
+  }
+
+  private constructor(inRate: number, spec: LowpassSpec, halfWidth: number, layout: BlockLayout) {
+    ({
+      inStep: this.inStep,
+      outStep: this.outStep,
+      inSize: this.inSize,
+      outSize: this.outSize,
+      lead: this.lead,
+      advance: this.advance,
+    } = layout);
+    this.chunk = this.advance * Math.max(1, Math.round(16_384 / this.advance));
+    this.forwardFft = new RealFft(this.inSize);
+    this.inverseFft = new RealFft(this.outSize);
+    // kernel in input samples: cutoff mid-transition, Kaiser window over the span for the attenuation
+    const cutoff = (spec.passHz + spec.stopHz) / 2 / inRate;
+    const binHz = inRate / this.inSize;
+    const bins = Math.min(Math.ceil(spec.stopHz / binHz), this.inSize / 2, this.outSize / 2);
+    const beta = kaiserBeta(spec.attenuationDb);
+    this.response = kaiserSincSpectrum(cutoff, halfWidth, beta, 1 / this.inSize, bins);
+    const scale = this.outSize / this.inSize;
+    for (let k = 0; k < bins; k++) this.response[k] = this.response[k]! * scale;
+    this.specRe = new Float64Array(this.inSize / 2 + 1);
+    this.specIm = new Float64Array(this.inSize / 2 + 1);
+    this.outRe = new Float64Array(this.outSize / 2 + 1);
+    this.outIm = new Float64Array(this.outSize / 2 + 1);
+    this.block = new Float64Array(this.outSize);
+  }
+
+  /** First input sample of block b. */
+  private blockInput(b: number): number {
+    return ((b * this.advance - this.lead) / this.outStep) * this.inStep;
   }
 
   inputRange(outStart: number, outEnd: number): [number, number] {
-    const c = this.centre;
-    if (this.decimate) return [this.factor * outStart - c, this.factor * (outEnd - 1) + c + 1];
-    return [Math.ceil((outStart - c) / this.factor), Math.floor((outEnd - 1 + c) / this.factor) + 1];
+    const first = Math.floor(outStart / this.advance);
+    const last = Math.floor((outEnd - 1) / this.advance);
+    return [this.blockInput(first), this.blockInput(last) + this.inSize];
   }
 
-  run(src: Float64Array, srcStart: number, outStart: number, count: number, out: Float64Array): void {
-    const { factor, centre: c, size: N, block, result } = this;
-    const srcEnd = srcStart + src.length;
-    if (this.decimate) {
-      // a block holds high-rate input [s0, s0 + N) and yields outputs (s0 + c) / factor + j, j < perBlock
-      const perBlock = Math.floor((N - 2 * c) / factor);
-      const skip = (2 * c) / factor;
-      for (let m0 = outStart; m0 < outStart + count; m0 += perBlock) {
-        const s0 = factor * m0 - c;
-        const lo = Math.min(N, Math.max(0, srcStart - s0));
-        const hi = Math.max(lo, Math.min(N, srcEnd - s0));
-        block.fill(0, 0, lo);
-        block.set(src.subarray(s0 + lo - srcStart, s0 + hi - srcStart), lo);
-        block.fill(0, hi, N);
-        this.filterFolded();
-        const n = Math.min(perBlock, outStart + count - m0);
-        out.set(result.subarray(skip, skip + n), m0 - outStart);
-      }
-      return;
-    }
-    const valid = N - 2 * c;
-    for (let h0 = outStart; h0 < outStart + count; h0 += valid) {
-      const s0 = h0 - c; // block holds the zero-stuffed input [s0, s0 + N)
-      block.fill(0);
-      const firstIn = Math.max(Math.ceil(s0 / factor), srcStart);
-      const lastIn = Math.min(Math.floor((s0 + N - 1) / factor), srcEnd - 1);
-      for (let m = firstIn; m <= lastIn; m++) block[m * factor - s0] = src[m - srcStart]!;
-      this.filterBlock();
-      const n = Math.min(valid, outStart + count - h0);
-      out.set(block.subarray(2 * c, 2 * c + n), h0 - outStart);
+  run(src: Float32Array, srcStart: number, outStart: number, count: number, out: Float32Array): void {
+    const { advance, lead, block } = this;
+    const outEnd = outStart + count;
+    for (let b = Math.floor(outStart / advance); b * advance < outEnd; b++) {
+      this.filterBlock(src, this.blockInput(b) - srcStart);
+      const lo = Math.max(outStart, b * advance);
+      const hi = Math.min(outEnd, (b + 1) * advance);
+      const from = lead + lo - b * advance;
+      for (let m = lo, i = from; m < hi; m++, i++) out[m - outStart] = block[i]!;
     }
   }
 
-  /** Spectrum of the block times the filter's, into specRe/specIm (bins 0..N/2). */
-  private multiply(): void {
-    const { specRe, specIm, hRe, hIm } = this;
-    this.fft.forward(this.block, specRe, specIm);
-    const bins = this.size / 2 + 1;
-    for (let k = 0; k < bins; k++) {
-      const ar = specRe[k]!;
-      const ai = specIm[k]!;
-      const br = hRe[k]!;
-      const bi = hIm[k]!;
-      specRe[k] = ar * br - ai * bi;
-      specIm[k] = ar * bi + ai * br;
+  /** Outputs of the block whose input starts at src[at] into `block`. */
+  private filterBlock(src: Float32Array, at: number): void {
+    const { forwardFft, inSize, response, specRe, specIm, outRe, outIm } = this;
+    const even = forwardFft.packedRe;
+    const odd = forwardFft.packedIm;
+    for (let t = 0, i = at; t < inSize / 2; t++, i += 2) {
+      even[t] = src[i]!;
+      odd[t] = src[i + 1]!;
     }
-  }
-
-  /** Circular convolution in place; entries [2c, N) of the block are the linear-convolution result. */
-  private filterBlock(): void {
-    this.multiply();
-    this.fft.inverse(this.specRe, this.specIm, this.block);
-  }
-
-  /**
-   * Every factor-th sample of the circular convolution, into `result`: the inverse FFT of length M = N / factor
-   * of Z[k] = sum_r Y[k + r M] (Y Hermitian, so Y[j] = conj(Y[N - j]) above N/2).
-   */
-  private filterFolded(): void {
-    this.multiply();
-    const { specRe, specIm, foldRe, foldIm, size: N, outSize: M } = this;
-    const half = N / 2;
-    for (let k = 0; k <= M / 2; k++) {
-      let zr = 0;
-      let zi = 0;
-      for (let j = k; j < N; j += M) {
-        if (j <= half) {
-          zr += specRe[j]!;
-          zi += specIm[j]!;
-        } else {
-          zr += specRe[N - j]!;
-          zi -= specIm[N - j]!;
-        }
-      }
-      foldRe[k] = zr;
-      foldIm[k] = zi;
+    forwardFft.forwardPacked(specRe, specIm);
+    for (let k = 0; k < response.length; k++) {
+      const h = response[k]!;
+      outRe[k] = specRe[k]! * h;
+      outIm[k] = specIm[k]! * h;
     }
-    this.ifft.inverse(foldRe, foldIm, this.result);
+    this.inverseFft.inverse(outRe, outIm, this.block);
   }
+}
+
+interface BlockLayout {
+  inStep: number;
+  outStep: number;
+  inSize: number;
+  outSize: number;
+  lead: number;
+  advance: number;
+}
+
+/**
+ * Blocks of inStep * factor inputs and outStep * factor outputs. The outputs with all of the kernel's support
+ * inside the block (no wrap-around) are kept: [lead, lead + advance) from its start, both multiples of
+ * outStep so that every block starts on an input sample.
+ */
+function blockLayout(inStep: number, outStep: number, factor: number, halfWidth: number): BlockLayout {
+  const inSize = inStep * factor;
+  // output j of the block sits at input time j * inStep / outStep and reads inputs within halfWidth of it
+  const first = Math.ceil(((halfWidth + 1) * outStep) / inStep);
+  const last = Math.floor(((inSize - 2 - halfWidth) * outStep) / inStep);
+  const lead = outStep * Math.ceil(first / outStep);
+  const advance = outStep * Math.floor((last - lead + 1) / outStep);
+  return { inStep, outStep, inSize, outSize: outStep * factor, lead, advance };
+}
+
+/** Whether n has no prime factor above 7 (the FFT has butterflies for 2, 3, 5 and 7). */
+function smooth(n: number): boolean {
+  let rest = n;
+  for (const p of [2, 3, 5, 7]) while (rest % p === 0) rest /= p;
+  return rest === 1;
 }
 
 export function gcd(a: number, b: number): number {
