@@ -23,7 +23,7 @@ function naiveDft(re: Float64Array, im: Float64Array): [Float64Array, Float64Arr
 }
 
 describe('ComplexFft', () => {
-  it.each([1, 2, 3, 4, 5, 7, 8, 11, 12, 16, 25, 49, 60, 77, 100, 200, 256, 343, 441, 1000, 1024, 1568])(
+  it.each([1, 2, 3, 4, 5, 7, 8, 12, 16, 25, 49, 60, 100, 200, 256, 343, 441, 1000, 1024, 1568])(
     'matches the plain DFT for n = %i',
     (n) => {
       const re = lcgNoise(n, n);
@@ -35,9 +35,10 @@ describe('ComplexFft', () => {
     },
   );
 
-  it('rejects sizes that are not positive integers', () => {
+  it('rejects sizes that are not positive integers or have a prime factor above 7', () => {
     expect(() => new ComplexFft(0)).toThrow(RangeError);
     expect(() => new ComplexFft(2.5)).toThrow(RangeError);
+    expect(() => new ComplexFft(77)).toThrow(/no prime factor above 7, got 77/);
   });
 });
 
@@ -56,6 +57,27 @@ describe('RealFft', () => {
       const back = new Float64Array(n);
       fft.inverse(re, im, back);
       expect(maxAbsDiff(back, x)).toBeLessThan(1e-14 * n);
+    },
+  );
+
+  it.each([1, 2, 100, 255, 256, 257, 400])(
+    'forwardPacked computes bins [0, %i) alone, equal to forward',
+    (bins) => {
+      const n = 882;
+      const x = lcgNoise(n, 11);
+      const fft = new RealFft(n);
+      const re = new Float64Array(n / 2 + 1);
+      const im = new Float64Array(n / 2 + 1);
+      fft.forward(x, re, im);
+      for (let t = 0; t < n / 2; t++) {
+        fft.packedRe[t] = x[2 * t]!;
+        fft.packedIm[t] = x[2 * t + 1]!;
+      }
+      fft.forwardPacked(bins);
+      const partRe = fft.spectrumRe;
+      const partIm = fft.spectrumIm;
+      expect(maxAbsDiff(partRe.subarray(0, bins), re.subarray(0, bins))).toBeLessThan(1e-12);
+      expect(maxAbsDiff(partIm.subarray(0, bins), im.subarray(0, bins))).toBeLessThan(1e-12);
     },
   );
 

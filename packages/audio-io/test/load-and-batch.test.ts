@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   AudioFileError,
+  decodeWav,
   encodeWav,
   extractFeaturesBatch,
   InvalidAudioArgumentError,
@@ -72,6 +73,35 @@ describe('loadAudio', () => {
     expect(one).toHaveLength(16000 * 61);
     expect(sameBits(three, one)).toBe(true);
     expect(three.buffer).toBeInstanceOf(ArrayBuffer); // not a SharedArrayBuffer
+  });
+
+  it('workers decode their own ranges of a file read into shared memory: stereo, the same samples', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'audio-io-load-'));
+    const left = makeSignal({ kind: 'noise', n: 22050 * 61 + 5, seed: 4, amplitude: 0.5 });
+    const right = Float32Array.from(left, (v, i) => 0.3 * v + 0.1 * Math.sin(i / 7));
+    const path = join(dir, 'long.wav');
+    writeFileSync(path, encodeWav([left, right], 22050));
+    const one = await loadAudio(path, { workers: 1 });
+    expect(sameBits(await loadAudio(path, { workers: 2 }), one)).toBe(true);
+    const mono = decodeWav(encodeWav([left, right], 22050));
+    const mean = Float32Array.from(mono.channelData[0]!, (v, i) => (v + mono.channelData[1]![i]!) / 2);
+    expect(sameBits(one, resample(mean, 22050, 16000))).toBe(true);
+  });
+
+  it('a bad sample deep in a long file fails the parallel load with the typed error naming the file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'audio-io-load-'));
+    const bytes = encodeWav(makeSignal({ kind: 'noise', n: 48000 * 62, seed: 5, amplitude: 0.5 }), 48000, {
+      format: 'float32',
+    });
+    const data = bytes.length - 4 * 48000 * 62; // the samples are the last bytes of the file
+    new DataView(bytes.buffer).setFloat32(data + 4 * 48000 * 50, Number.NaN, true);
+    const path = join(dir, 'nan.wav');
+    writeFileSync(path, bytes);
+    for (const workers of [1, 2]) {
+      const error = await loadAudio(path, { workers }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(WavDecodeError);
+      expect((error as Error).message).toMatch(/nan\.wav: sample at frame 2400000, channel 0 is NaN/);
+    }
   });
 
   it('errors name the file', async () => {

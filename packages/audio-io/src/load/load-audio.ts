@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { AudioFileError, InvalidAudioArgumentError, UnsupportedWavFormatError } from '../errors.js';
 import { FEATURE_SAMPLE_RATE } from '../features/presets.js';
@@ -6,11 +6,12 @@ import {
   checkRate,
   MAX_RATE,
   MIN_RATE,
-  resample,
   resampleChunk,
   resampledLength,
+  resampleRange,
+  type SampleSource,
 } from '../resample/resample.js';
-import { decodeWavMono } from '../wav/decode.js';
+import { decodeMonoRange, parseWav, type WavLayout } from '../wav/decode.js';
 import { runInWorkers, workersAvailable } from '../workers/pool.js';
 
 export interface LoadAudioOptions {
@@ -25,42 +26,109 @@ export interface LoadAudioOptions {
 
 /** Resampling this many output seconds or more is split across worker threads. */
 const PARALLEL_SECONDS = 60;
+/** File reads into shared memory go in pieces of this many bytes. */
+const READ_PIECE = 1 << 26;
 
-/** Reads a file into memory, turning system errors into AudioFileError with the path. */
-export async function readAudioFile(path: string): Promise<Uint8Array> {
+function checkPath(path: string): void {
   if (typeof path !== 'string' || path.length === 0) {
     throw new InvalidAudioArgumentError(
       'BAD_SOURCE',
       'expected a file path or the file contents as a Uint8Array',
     );
   }
+}
+
+function fileError(error: unknown, path: string): AudioFileError {
+  const code = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'NOT_FOUND' : 'READ_FAILED';
+  return new AudioFileError(code, `cannot read: ${(error as Error).message}`, path);
+}
+
+/** Reads a file into memory, turning system errors into AudioFileError with the path. */
+export async function readAudioFile(path: string): Promise<Uint8Array> {
+  checkPath(path);
   try {
     return await readFile(path);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'NOT_FOUND' : 'READ_FAILED';
-    throw new AudioFileError(code, `cannot read: ${(error as Error).message}`, path);
+    throw fileError(error, path);
   }
 }
 
-/**
- * The file as mono float32 at its own rate, checked to be a rate the resampler can take if it must.
- * `allocate` places the samples (shared memory when worker threads will read them).
- */
-function decodeMono(
-  bytes: Uint8Array,
-  sampleRate: number,
-  path: string | undefined,
-  allocate?: (frames: number, rate: number) => Float32Array,
-) {
-  const mono = decodeWavMono(bytes, { path }, allocate);
-  if (mono.sampleRate !== sampleRate && (mono.sampleRate < MIN_RATE || mono.sampleRate > MAX_RATE)) {
+/** readAudioFile into a SharedArrayBuffer, so that worker threads can decode from it without a copy. */
+async function readAudioFileShared(path: string): Promise<Uint8Array> {
+  checkPath(path);
+  try {
+    const file = await open(path, 'r');
+    try {
+      const { size } = await file.stat();
+      const bytes = new Uint8Array(new SharedArrayBuffer(size));
+      let at = 0;
+      while (at < size) {
+        const { bytesRead } = await file.read(bytes, at, Math.min(READ_PIECE, size - at), at);
+        if (bytesRead === 0) break;
+        at += bytesRead;
+      }
+      return at === size ? bytes : bytes.subarray(0, at);
+    } finally {
+      await file.close();
+    }
+  } catch (error) {
+    throw fileError(error, path);
+  }
+}
+
+/** The header, checked to have a rate the resampler can take if it must. */
+function parseForRate(bytes: Uint8Array, sampleRate: number, path: string | undefined): WavLayout {
+  const layout = parseWav(bytes, { path });
+  const rate = layout.format.sampleRate;
+  if (rate !== sampleRate && (rate < MIN_RATE || rate > MAX_RATE)) {
     throw new UnsupportedWavFormatError(
       'UNSUPPORTED_RATE',
-      `sample rate ${mono.sampleRate} Hz cannot be resampled (${MIN_RATE} to ${MAX_RATE} Hz)`,
+      `sample rate ${rate} Hz cannot be resampled (${MIN_RATE} to ${MAX_RATE} Hz)`,
       path,
     );
   }
-  return mono;
+  return layout;
+}
+
+/**
+ * The file's mono signal as a resampler input, decoded range by range as the resampler asks for it (the whole
+ * signal at the file's rate is never held).
+ */
+export function wavSource(layout: WavLayout): SampleSource {
+  return {
+    length: layout.frames,
+    read(start: number, into: Float32Array): void {
+      const end = start + into.length;
+      const lo = Math.min(end, Math.max(start, 0));
+      const hi = Math.max(lo, Math.min(end, layout.frames));
+      into.fill(0, 0, lo - start);
+      decodeMonoRange(layout, lo, hi - lo, into, lo - start);
+      into.fill(0, hi - start);
+    },
+  };
+}
+
+/** Outputs [start, end) of the file resampled to `sampleRate` into out[0 .. end - start). */
+export function resampleWav(
+  layout: WavLayout,
+  sampleRate: number,
+  start: number,
+  end: number,
+  out: Float32Array,
+): void {
+  resampleRange(wavSource(layout), layout.format.sampleRate, sampleRate, start, end, out);
+}
+
+/** All of the file, mono, at `sampleRate`, on this thread. */
+function decodeLayout(layout: WavLayout, sampleRate: number): Float32Array {
+  if (layout.format.sampleRate === sampleRate) {
+    const samples = new Float32Array(layout.frames);
+    decodeMonoRange(layout, 0, layout.frames, samples);
+    return samples;
+  }
+  const out = new Float32Array(resampledLength(layout.frames, layout.format.sampleRate, sampleRate));
+  resampleWav(layout, sampleRate, 0, out.length, out);
+  return out;
 }
 
 /**
@@ -69,29 +137,32 @@ function decodeMono(
  */
 export function decodeToMono(bytes: Uint8Array, sampleRate: number, path?: string): Float32Array {
   checkRate(sampleRate, 'sampleRate');
-  const mono = decodeMono(bytes, sampleRate, path);
-  return mono.sampleRate === sampleRate ? mono.samples : resample(mono.samples, mono.sampleRate, sampleRate);
+  return decodeLayout(parseForRate(bytes, sampleRate, path), sampleRate);
 }
 
-/** resample() split into ranges on worker threads (on the resampler's chunk grid, so no block is done twice). */
-async function resampleInWorkers(x: Float32Array, fromRate: number, toRate: number, workers: number) {
-  const n = resampledLength(x.length, fromRate, toRate);
-  let input = x;
-  if (!(x.buffer instanceof SharedArrayBuffer)) {
-    input = new Float32Array(new SharedArrayBuffer(x.byteLength));
-    input.set(x);
+/**
+ * The file resampled on worker threads, each decoding and resampling its own range of outputs (on the
+ * resampler's chunk grid, so no block is done twice) from the shared file bytes.
+ */
+async function resampleInWorkers(layout: WavLayout, sampleRate: number, workers: number) {
+  const fromRate = layout.format.sampleRate;
+  const n = resampledLength(layout.frames, fromRate, sampleRate);
+  let wav = layout.bytes;
+  if (!(wav.buffer instanceof SharedArrayBuffer)) {
+    wav = new Uint8Array(new SharedArrayBuffer(wav.byteLength));
+    wav.set(layout.bytes);
   }
   const output = new Float32Array(new SharedArrayBuffer(n * 4));
-  const chunk = resampleChunk(fromRate, toRate);
+  const chunk = resampleChunk(fromRate, sampleRate);
   const per = Math.ceil(n / workers / chunk) * chunk;
   const jobs = [];
   for (let start = 0; start < n; start += per) {
     jobs.push({
       kind: 'resample' as const,
-      input,
+      wav,
+      path: layout.path,
       output,
-      fromRate,
-      toRate,
+      sampleRate,
       start,
       end: Math.min(n, start + per),
     });
@@ -119,18 +190,18 @@ export async function loadAudio(
     );
   }
   const path = typeof source === 'string' ? source : undefined;
-  const bytes = source instanceof Uint8Array ? source : await readAudioFile(source);
-  const parallel = (frames: number, rate: number) =>
-    workers > 1 &&
+  const threads = workers > 1 && workersAvailable();
+  let bytes: Uint8Array;
+  if (source instanceof Uint8Array) bytes = source;
+  else bytes = threads ? await readAudioFileShared(source) : await readAudioFile(source);
+  const layout = parseForRate(bytes, sampleRate, path);
+  const rate = layout.format.sampleRate;
+  if (
+    threads &&
     rate !== sampleRate &&
-    resampledLength(frames, rate, sampleRate) >= PARALLEL_SECONDS * sampleRate &&
-    workersAvailable();
-  const mono = decodeMono(bytes, sampleRate, path, (frames, rate) =>
-    parallel(frames, rate) ? new Float32Array(new SharedArrayBuffer(frames * 4)) : new Float32Array(frames),
-  );
-  if (mono.sampleRate === sampleRate) return mono.samples;
-  if (parallel(mono.samples.length, mono.sampleRate)) {
-    return resampleInWorkers(mono.samples, mono.sampleRate, sampleRate, workers);
+    resampledLength(layout.frames, rate, sampleRate) >= PARALLEL_SECONDS * sampleRate
+  ) {
+    return resampleInWorkers(layout, sampleRate, workers);
   }
-  return resample(mono.samples, mono.sampleRate, sampleRate);
+  return decodeLayout(layout, sampleRate);
 }

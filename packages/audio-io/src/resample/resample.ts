@@ -95,11 +95,20 @@ export function resample(samples: AudioSamples, fromRate: number, toRate: number
 }
 
 /**
- * Output samples [start, end) of resampling x, written to out[0 .. end - start). Each output is the same
- * whatever range it was computed in (the stages work on fixed grids).
+ * A signal the resampler reads piece by piece (a WAV file decoded on demand, so the whole signal at the source
+ * rate never has to be held): samples [start, start + into.length) into `into`, zeros outside [0, length).
+ */
+export interface SampleSource {
+  readonly length: number;
+  read(start: number, into: Float32Array): void;
+}
+
+/**
+ * Output samples [start, end) of resampling the input, written to out[0 .. end - start). Each output is the
+ * same whatever range it was computed in (the stages work on fixed grids).
  */
 export function resampleRange(
-  x: Float32Array,
+  input: Float32Array | SampleSource,
   fromRate: number,
   toRate: number,
   start: number,
@@ -111,7 +120,7 @@ export function resampleRange(
   const scratch: Float32Array[] = [];
   for (let m0 = start; m0 < end; ) {
     const m1 = Math.min(end, (Math.floor(m0 / chunk) + 1) * chunk);
-    runStage(stages, stages.length - 1, x, m0, m1 - m0, out.subarray(m0 - start, m1 - start), scratch);
+    runStage(stages, stages.length - 1, input, m0, m1 - m0, out.subarray(m0 - start, m1 - start), scratch);
     m0 = m1;
   }
 }
@@ -119,7 +128,7 @@ export function resampleRange(
 function runStage(
   stages: Stage[],
   level: number,
-  x: Float32Array,
+  input: Float32Array | SampleSource,
   outStart: number,
   count: number,
   out: Float32Array,
@@ -128,8 +137,8 @@ function runStage(
   const stage = stages[level]!;
   const [a, b] = stage.inputRange(outStart, outStart + count);
   let src: Float32Array;
-  if (level === 0 && a >= 0 && b <= x.length) {
-    src = x.subarray(a, b);
+  if (level === 0 && input instanceof Float32Array && a >= 0 && b <= input.length) {
+    src = input.subarray(a, b);
   } else {
     let buf = scratch[level];
     if (buf === undefined || buf.length < b - a) {
@@ -137,16 +146,19 @@ function runStage(
       scratch[level] = buf;
     }
     src = buf.length === b - a ? buf : buf.subarray(0, b - a);
-    if (level === 0) {
-      // the input, zero outside [0, n)
-      const lo = Math.min(b, Math.max(a, 0));
-      const hi = Math.max(lo, Math.min(b, x.length));
-      src.fill(0, 0, lo - a);
-      src.set(x.subarray(lo, hi), lo - a);
-      src.fill(0, hi - a);
-    } else {
-      runStage(stages, level - 1, x, a, b - a, src, scratch);
-    }
+    if (level > 0) runStage(stages, level - 1, input, a, b - a, src, scratch);
+    else if (input instanceof Float32Array) readPadded(input, a, src);
+    else input.read(a, src);
   }
   stage.run(src, a, outStart, count, out);
+}
+
+/** x[start ...] into `into`, zeros outside [0, x.length). */
+function readPadded(x: Float32Array, start: number, into: Float32Array): void {
+  const end = start + into.length;
+  const lo = Math.min(end, Math.max(start, 0));
+  const hi = Math.max(lo, Math.min(end, x.length));
+  into.fill(0, 0, lo - start);
+  into.set(x.subarray(lo, hi), lo - start);
+  into.fill(0, hi - start);
 }

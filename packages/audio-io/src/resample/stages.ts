@@ -1,5 +1,6 @@
 import { RealFft } from '../dsp/fft.js';
 import { besselI0, kaiserBeta, kaiserSinc, kaiserSincSpectrum, kaiserSpan } from '../dsp/kaiser.js';
+import { allocate, kernels, type MemoryView } from '../dsp/wasm.js';
 
 /**
  * One step of a resampling chain. Every stage is a pure function of its input signal, so any range of its
@@ -140,19 +141,17 @@ export class FftResampleStage implements Stage {
   private readonly inStep: number;
   private readonly outStep: number;
   private readonly inSize: number;
-  private readonly outSize: number;
   /** a block's first kept output (from the block's start) and how many it keeps; multiples of outStep */
   private readonly lead: number;
   private readonly advance: number;
-  private readonly forwardFft: RealFft;
-  private readonly inverseFft: RealFft;
-  /** the kernel's response at bin k (k * inRate / inSize Hz) times outSize / inSize; bins from the stop band on are 0 */
-  private readonly response: Float64Array;
-  private readonly specRe: Float64Array;
-  private readonly specIm: Float64Array;
-  private readonly outRe: Float64Array;
-  private readonly outIm: Float64Array;
-  private readonly block: Float64Array;
+  /** blocks per kernel call, and the float32 input and output buffers in kernel memory they need */
+  private readonly batch: number;
+  private readonly input: MemoryView<Float32Array>;
+  private readonly output: MemoryView<Float32Array>;
+  /** the kernel's stage descriptor (wasm/resample.c) */
+  private readonly descriptor: number;
+  /** the forward and inverse transforms: the descriptor points into their buffers, so the stage holds them */
+  readonly transforms: [RealFft, RealFft];
 
   /**
    * The stage, or undefined when the reduced ratio has prime factors above 7 (no fast FFT of those sizes) or
@@ -175,30 +174,44 @@ export class FftResampleStage implements Stage {
   }
 
   private constructor(inRate: number, spec: LowpassSpec, halfWidth: number, layout: BlockLayout) {
-    ({
-      inStep: this.inStep,
-      outStep: this.outStep,
-      inSize: this.inSize,
-      outSize: this.outSize,
-      lead: this.lead,
-      advance: this.advance,
-    } = layout);
-    this.chunk = this.advance * Math.max(1, Math.round(16_384 / this.advance));
-    this.forwardFft = new RealFft(this.inSize);
-    this.inverseFft = new RealFft(this.outSize);
+    const { inStep, outStep, inSize, outSize, lead, advance } = layout;
+    this.inStep = inStep;
+    this.outStep = outStep;
+    this.inSize = inSize;
+    this.lead = lead;
+    this.advance = advance;
+    this.batch = Math.max(1, Math.round(16_384 / advance));
+    this.chunk = advance * this.batch;
+    const forward = new RealFft(inSize);
+    const inverse = new RealFft(outSize);
+    this.transforms = [forward, inverse];
     // kernel in input samples: cutoff mid-transition, Kaiser window over the span for the attenuation
     const cutoff = (spec.passHz + spec.stopHz) / 2 / inRate;
-    const binHz = inRate / this.inSize;
-    const bins = Math.min(Math.ceil(spec.stopHz / binHz), this.inSize / 2, this.outSize / 2);
-    const beta = kaiserBeta(spec.attenuationDb);
-    this.response = kaiserSincSpectrum(cutoff, halfWidth, beta, 1 / this.inSize, bins);
-    const scale = this.outSize / this.inSize;
-    for (let k = 0; k < bins; k++) this.response[k] = this.response[k]! * scale;
-    this.specRe = new Float64Array(this.inSize / 2 + 1);
-    this.specIm = new Float64Array(this.inSize / 2 + 1);
-    this.outRe = new Float64Array(this.outSize / 2 + 1);
-    this.outIm = new Float64Array(this.outSize / 2 + 1);
-    this.block = new Float64Array(this.outSize);
+    const binHz = inRate / inSize;
+    const bins = Math.min(Math.ceil(spec.stopHz / binHz), inSize / 2, outSize / 2);
+    const kernel = kaiserSincSpectrum(cutoff, halfWidth, kaiserBeta(spec.attenuationDb), 1 / inSize, bins);
+    const inAdvance = (advance / outStep) * inStep;
+    const [response] = allocate(this, Float64Array, bins);
+    const [input, output] = allocate(this, Float32Array, (this.batch - 1) * inAdvance + inSize, this.chunk);
+    this.input = input!;
+    this.output = output!;
+    for (let k = 0; k < bins; k++) response!.array[k] = kernel[k]! * (outSize / inSize);
+    // bins from the stop band on stay 0 in the inverse transform's input
+    inverse.spectrumRe.fill(0);
+    inverse.spectrumIm.fill(0);
+    const [descriptor] = allocate(this, Int32Array, 26);
+    this.descriptor = descriptor!.offset;
+    descriptor!.array.set([
+      inSize,
+      outSize,
+      lead,
+      advance,
+      inAdvance,
+      bins,
+      ...forward.pointers.slice(0, 9),
+      ...inverse.pointers,
+      response!.offset,
+    ]);
   }
 
   /** First input sample of block b. */
@@ -213,33 +226,19 @@ export class FftResampleStage implements Stage {
   }
 
   run(src: Float32Array, srcStart: number, outStart: number, count: number, out: Float32Array): void {
-    const { advance, lead, block } = this;
+    const { advance, batch } = this;
     const outEnd = outStart + count;
-    for (let b = Math.floor(outStart / advance); b * advance < outEnd; b++) {
-      this.filterBlock(src, this.blockInput(b) - srcStart);
-      const lo = Math.max(outStart, b * advance);
-      const hi = Math.min(outEnd, (b + 1) * advance);
-      const from = lead + lo - b * advance;
-      for (let m = lo, i = from; m < hi; m++, i++) out[m - outStart] = block[i]!;
+    const last = Math.floor((outEnd - 1) / advance);
+    for (let b = Math.floor(outStart / advance); b <= last; b += batch) {
+      const blocks = Math.min(batch, last - b + 1);
+      const from = this.blockInput(b) - srcStart;
+      this.input.array.set(src.subarray(from, this.blockInput(b + blocks - 1) - srcStart + this.inSize));
+      kernels.resample_blocks(this.descriptor, this.input.offset, blocks, this.output.offset);
+      const first = b * advance;
+      const lo = Math.max(outStart, first);
+      const hi = Math.min(outEnd, first + blocks * advance);
+      out.set(this.output.array.subarray(lo - first, hi - first), lo - outStart);
     }
-  }
-
-  /** Outputs of the block whose input starts at src[at] into `block`. */
-  private filterBlock(src: Float32Array, at: number): void {
-    const { forwardFft, inSize, response, specRe, specIm, outRe, outIm } = this;
-    const even = forwardFft.packedRe;
-    const odd = forwardFft.packedIm;
-    for (let t = 0, i = at; t < inSize / 2; t++, i += 2) {
-      even[t] = src[i]!;
-      odd[t] = src[i + 1]!;
-    }
-    forwardFft.forwardPacked(specRe, specIm);
-    for (let k = 0; k < response.length; k++) {
-      const h = response[k]!;
-      outRe[k] = specRe[k]! * h;
-      outIm[k] = specIm[k]! * h;
-    }
-    this.inverseFft.inverse(outRe, outIm, this.block);
   }
 }
 

@@ -350,33 +350,45 @@ export function decodeWav(bytes: Uint8Array, options: WavDecodeOptions = {}): De
 }
 
 const MIX_BLOCK = 16_384;
+const mixBlock = new Float32Array(MIX_BLOCK);
 
 /**
- * The file as one mono channel: the float32 mean over channels, accumulated channel by channel in float32
- * like librosa's to_mono (numpy mean over axis 0).
+ * Frames [first, first + count) as one mono channel into out[outAt ...]: the float32 mean over channels,
+ * accumulated channel by channel in float32 like librosa's to_mono (numpy mean over axis 0). Each frame's value
+ * depends on that frame alone, so any range gives the same samples.
  */
+export function decodeMonoRange(
+  layout: WavLayout,
+  first: number,
+  count: number,
+  out: Float32Array,
+  outAt = 0,
+): void {
+  const channels = layout.format.channels;
+  if (channels === 1) {
+    decodeChannel(layout, 0, first, count, out, outAt);
+    return;
+  }
+  for (let f0 = 0; f0 < count; f0 += MIX_BLOCK) {
+    const n = Math.min(MIX_BLOCK, count - f0);
+    const at = outAt + f0;
+    decodeChannel(layout, 0, first + f0, n, out, at);
+    for (let c = 1; c < channels; c++) {
+      decodeChannel(layout, c, first + f0, n, mixBlock, 0);
+      for (let i = 0; i < n; i++) out[at + i] = out[at + i]! + mixBlock[i]!; // float32 store rounds each sum
+    }
+    for (let i = at; i < at + n; i++) out[i] = out[i]! / channels;
+  }
+}
+
+/** The file as one mono channel (see decodeMonoRange); `allocate` places the samples. */
 export function decodeWavMono(
   bytes: Uint8Array,
   options: WavDecodeOptions = {},
   allocate: (frames: number, sampleRate: number) => Float32Array = (frames) => new Float32Array(frames),
 ): { samples: Float32Array; sampleRate: number } {
   const layout = parseWav(bytes, options);
-  const { frames, format } = layout;
-  const samples = allocate(frames, format.sampleRate);
-  if (format.channels === 1) {
-    decodeChannel(layout, 0, 0, frames, samples, 0);
-    return { samples, sampleRate: format.sampleRate };
-  }
-  const block = new Float32Array(MIX_BLOCK);
-  const channels = format.channels;
-  for (let f0 = 0; f0 < frames; f0 += MIX_BLOCK) {
-    const n = Math.min(MIX_BLOCK, frames - f0);
-    decodeChannel(layout, 0, f0, n, samples, f0);
-    for (let c = 1; c < channels; c++) {
-      decodeChannel(layout, c, f0, n, block, 0);
-      for (let i = 0; i < n; i++) samples[f0 + i] = samples[f0 + i]! + block[i]!; // float32 store rounds each sum
-    }
-    for (let i = f0; i < f0 + n; i++) samples[i] = samples[i]! / channels;
-  }
-  return { samples, sampleRate: format.sampleRate };
+  const samples = allocate(layout.frames, layout.format.sampleRate);
+  decodeMonoRange(layout, 0, layout.frames, samples);
+  return { samples, sampleRate: layout.format.sampleRate };
 }

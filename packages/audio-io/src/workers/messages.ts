@@ -8,13 +8,13 @@ export interface FeaturesJob {
   features: LogMelOptions;
 }
 
-/** Outputs [start, end) of resampling `input`, written into the shared `output` (same indices). */
+/** Outputs [start, end) of the WAV file (shared bytes) resampled to `sampleRate`, into the shared `output`. */
 export interface ResampleJob {
   kind: 'resample';
-  input: Float32Array;
+  wav: Uint8Array;
+  path: string | undefined;
   output: Float32Array;
-  fromRate: number;
-  toRate: number;
+  sampleRate: number;
   start: number;
   end: number;
 }

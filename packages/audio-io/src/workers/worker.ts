@@ -2,20 +2,14 @@ import { parentPort } from 'node:worker_threads';
 import { serializeError } from '../errors.js';
 import { logMelSpectrogram } from '../features/log-mel.js';
 import { FEATURE_SAMPLE_RATE } from '../features/presets.js';
-import { decodeToMono, readAudioFile } from '../load/load-audio.js';
-import { resampleRange } from '../resample/resample.js';
+import { decodeToMono, readAudioFile, resampleWav } from '../load/load-audio.js';
+import { parseWav } from '../wav/decode.js';
 import type { WorkerJob, WorkerReply, WorkerRequest } from './messages.js';
 
 async function run(job: WorkerJob): Promise<{ value: unknown; transfer: ArrayBuffer[] }> {
   if (job.kind === 'resample') {
-    resampleRange(
-      job.input,
-      job.fromRate,
-      job.toRate,
-      job.start,
-      job.end,
-      job.output.subarray(job.start, job.end),
-    );
+    const layout = parseWav(job.wav, { path: job.path });
+    resampleWav(layout, job.sampleRate, job.start, job.end, job.output.subarray(job.start, job.end));
     return { value: null, transfer: [] };
   }
   const { source } = job;
