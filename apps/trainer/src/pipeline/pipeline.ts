@@ -104,7 +104,8 @@ async function parquetStageData(config: TrainerConfig, ui: Ui): Promise<StageDat
   const evalSets: Record<string, EvalItem<OmniPrompt>[]> = {};
   for (const p of test) {
     const m = p.hasAudio ? 'audio' : 'text';
-    (evalSets[m] ??= []).push({
+    evalSets[m] ??= [];
+    evalSets[m].push({
       id: p.id,
       family: 'alr',
       prompt: { messages: p.messages },
