@@ -180,8 +180,8 @@ export async function runGrpoStage(
             .take(count, config.trainer.total_epochs)
             .map((i) => opts.prompts[i] as PromptItem<OmniPrompt, RlMeta>);
         const r = await trainer.step(source);
+        // trainer.step has stepped the lr schedule (once per training step, as verl).
         if (r.samples.length === 0) return false;
-        policy.lrSchedulerStep();
         cursor = {
           data: stream.cursor,
           trainer: trainer.getState(),
