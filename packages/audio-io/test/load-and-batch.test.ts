@@ -194,4 +194,23 @@ describe('extractFeaturesBatch', () => {
     controller.abort(new Error('stopped by the caller'));
     await expect(run).rejects.toThrow('stopped by the caller');
   });
+
+  it('idle workers kept from earlier batches (ended, failed or aborted) give the same results', async () => {
+    const bad = join(dir, 'idle-bad.wav');
+    writeFileSync(bad, 'RIFF....WAVEjunk');
+    const first = await extractFeaturesBatch(files, { workers: 2, nMels: 80 });
+    await expect(extractFeaturesBatch([files[0]!, bad], { workers: 2 })).rejects.toThrow(WavDecodeError);
+    const controller = new AbortController();
+    const aborted = extractFeaturesBatch(files, { signal: controller.signal, workers: 2 });
+    controller.abort(new Error('stop'));
+    await expect(aborted).rejects.toThrow('stop');
+    const progress: number[] = [];
+    const again = await extractFeaturesBatch(files, {
+      workers: 2,
+      nMels: 80,
+      onProgress: (done) => progress.push(done),
+    });
+    expect(progress).toEqual(files.map((_, i) => i + 1));
+    for (let i = 0; i < files.length; i++) expect(maxAbsDiff(again[i]!.data, first[i]!.data)).toBe(0);
+  });
 });

@@ -46,6 +46,63 @@ function compact(job: WorkerJob): [WorkerJob, ArrayBuffer[]] {
   return [{ ...job, source: copy }, [copy.buffer as ArrayBuffer]];
 }
 
+/**
+ * Idle workers wait this long for the next batch before they stop: a worker's start (isolate, modules,
+ * WebAssembly, resampler plans, warm code) costs ~0.1 s of CPU, and loadAudio + extractFeaturesBatch on the same
+ * file would otherwise pay it twice. Idle workers never keep the process alive.
+ */
+const IDLE_MS = 5_000;
+
+const idle: Worker[] = [];
+const idleTimers = new Map<Worker, NodeJS.Timeout>();
+
+function acquire(file: string): Worker {
+  const worker = idle.pop();
+  if (worker !== undefined) {
+    clearTimeout(idleTimers.get(worker));
+    idleTimers.delete(worker);
+    worker.ref();
+    return worker;
+  }
+  const fresh = new Worker(file);
+  fresh.on('exit', () => {
+    // a worker that dies while idle leaves the pool
+    const at = idle.indexOf(fresh);
+    if (at >= 0) idle.splice(at, 1);
+    clearTimeout(idleTimers.get(fresh));
+    idleTimers.delete(fresh);
+  });
+  return fresh;
+}
+
+/** The listeners one batch attaches to a worker, removed when the batch ends. */
+interface BatchListeners {
+  message: (reply: WorkerReply) => void;
+  error: (error: Error) => void;
+  exit: (code: number) => void;
+}
+
+function detach(worker: Worker, listeners: BatchListeners): void {
+  worker.off('message', listeners.message);
+  worker.off('error', listeners.error);
+  worker.off('exit', listeners.exit);
+}
+
+/** Back to the idle list, with this batch's listeners removed. */
+function release(worker: Worker, listeners: BatchListeners): void {
+  detach(worker, listeners);
+  worker.unref();
+  idle.push(worker);
+  const timer = setTimeout(() => {
+    const at = idle.indexOf(worker);
+    if (at >= 0) idle.splice(at, 1);
+    idleTimers.delete(worker);
+    void worker.terminate();
+  }, IDLE_MS);
+  timer.unref();
+  idleTimers.set(worker, timer);
+}
+
 export interface PoolOptions {
   workers: number;
   /** called with each job's result as it finishes (completion order); a throw stops the pool */
@@ -55,7 +112,8 @@ export interface PoolOptions {
 
 /**
  * Runs jobs on `workers` threads, each taking the next job when it finishes one. Resolves with the results in
- * job order; the first failed job rejects with its typed error and stops every worker.
+ * job order; the first failed job rejects with its typed error and stops the workers still running a job.
+ * Workers that end the batch idle wait for the next one (IDLE_MS).
  */
 export function runInWorkers(jobs: readonly WorkerJob[], options: PoolOptions): Promise<unknown[]> {
   const total = jobs.length;
@@ -65,7 +123,8 @@ export function runInWorkers(jobs: readonly WorkerJob[], options: PoolOptions): 
   const count = Math.max(1, Math.min(total, options.workers));
   return new Promise((resolve, reject) => {
     const results: unknown[] = new Array(total);
-    const pool: Worker[] = [];
+    const busy = new Set<Worker>();
+    const attached = new Map<Worker, BatchListeners>();
     let next = 0;
     let done = 0;
     let settled = false;
@@ -74,7 +133,13 @@ export function runInWorkers(jobs: readonly WorkerJob[], options: PoolOptions): 
       if (settled) return;
       settled = true;
       options.signal?.removeEventListener('abort', onAbort);
-      for (const w of pool) void w.terminate();
+      for (const [worker, listeners] of attached) {
+        if (busy.has(worker)) {
+          // still running a job of this batch: stop it
+          detach(worker, listeners);
+          void worker.terminate();
+        } else release(worker, listeners);
+      }
       if (error === undefined) resolve(results);
       else reject(error);
     };
@@ -83,14 +148,15 @@ export function runInWorkers(jobs: readonly WorkerJob[], options: PoolOptions): 
       const [job, transfer] = compact(jobs[next]!);
       const request: WorkerRequest = { index: next, job };
       next++;
+      busy.add(worker);
       worker.postMessage(request, transfer);
     };
     options.signal?.addEventListener('abort', onAbort);
     for (let w = 0; w < count; w++) {
-      const worker = new Worker(file);
-      pool.push(worker);
-      worker.on('message', (reply: WorkerReply) => {
+      const worker = acquire(file);
+      const onMessage = (reply: WorkerReply) => {
         if (settled) return;
+        busy.delete(worker);
         if (!reply.ok) {
           finish(deserializeError(reply.error));
           return;
@@ -105,18 +171,24 @@ export function runInWorkers(jobs: readonly WorkerJob[], options: PoolOptions): 
         }
         if (done === total) finish();
         else feed(worker);
-      });
-      worker.on('error', (error) => {
+      };
+      const onError = (error: Error) => {
+        busy.add(worker); // a crashed worker is never reused
         finish(
           error instanceof AudioIoError
             ? error
             : new WorkerFailedError('WORKER_CRASHED', `audio worker failed: ${error.message}`),
         );
-      });
-      worker.on('exit', (code) => {
+      };
+      const onExit = (code: number) => {
+        busy.add(worker);
         if (!settled)
           finish(new WorkerFailedError('WORKER_CRASHED', `audio worker exited with code ${code}`));
-      });
+      };
+      worker.on('message', onMessage);
+      worker.on('error', onError);
+      worker.on('exit', onExit);
+      attached.set(worker, { message: onMessage, error: onError, exit: onExit });
       feed(worker);
     }
   });
