@@ -470,7 +470,10 @@ Napi::Value AdamW(const Napi::CallbackInfo& info) {
 
 // ---- attention ----
 
-AttnDims readDims(const Napi::CallbackInfo& info) {
+// dims: [batch, queryLen, keyLen, heads, kvHeads, headDim, kvBatchStride, queryOffset, scale, causal,
+// keysTransposed, keyCapacity, prefixLen, prefixCapacity, prefixBatchStride]; then blockEnds, keyStart,
+// and (from `first`) contextBlocks, prefixRows, prefixKeys, prefixValues, each nullable.
+AttnDims readDims(const Napi::CallbackInfo& info, size_t ctxArg) {
   Napi::Float64Array d = info[0].As<Napi::Float64Array>();
   AttnDims a;
   a.batch = static_cast<int64_t>(d[0]);
@@ -483,26 +486,37 @@ AttnDims readDims(const Napi::CallbackInfo& info) {
   a.queryOffset = static_cast<int64_t>(d[7]);
   a.scale = static_cast<float>(d[8]);
   a.causal = d[9] != 0;
-  const bool full = d.ElementLength() >= 12;
-  a.keysTransposed = full && d[10] != 0;
-  a.keyCapacity = full ? static_cast<int64_t>(d[11]) : a.keyLen;
+  a.keysTransposed = d[10] != 0;
+  a.keyCapacity = static_cast<int64_t>(d[11]);
+  a.prefixLen = static_cast<int64_t>(d[12]);
+  a.prefixCapacity = static_cast<int64_t>(d[13]);
+  a.prefixBatchStride = static_cast<int64_t>(d[14]);
   a.blockEnds = IN(info[1]);
   a.nBlocks = a.blockEnds ? static_cast<int64_t>(info[1].As<Napi::Int32Array>().ElementLength()) : 0;
   a.keyStart = IN(info[2]);
+  const auto opt = [&](size_t i) { return i < info.Length() ? info[i] : info.Env().Null(); };
+  a.contextBlocks = IN(opt(ctxArg));
+  a.prefixRows = IN(opt(ctxArg + 1));
+  a.prefixKeys = FN(opt(ctxArg + 2));
+  a.prefixValues = FN(opt(ctxArg + 3));
+  if (!a.prefixKeys || !a.prefixValues) a.prefixRows = nullptr;
   return a;
 }
 
+// Block of a query position (first block whose end is beyond it), -1 past the last block.
+int64_t blockOf(const AttnDims& s, int64_t pos) {
+  const int32_t* end = s.blockEnds + s.nBlocks;
+  const int32_t* it = std::upper_bound(s.blockEnds, end, static_cast<int32_t>(pos));
+  return it == end ? -1 : it - s.blockEnds;
+}
+
+// Visible range [lo, hi) of query t among the row's own keys.
 void visible(const AttnDims& s, int64_t b, int64_t t, int64_t* lo, int64_t* hi) {
   const int64_t qpos = s.queryOffset + t;
-  int64_t l = s.keyStart ? s.keyStart[b] : 0;
+  int64_t l = s.keyStart && !s.prefixRows ? s.keyStart[b] : 0;
   int64_t h = s.causal ? std::min(s.keyLen, qpos + 1) : s.keyLen;
   if (s.blockEnds) {
-    int64_t blk = -1;
-    for (int64_t i = 0; i < s.nBlocks; i++)
-      if (qpos < s.blockEnds[i]) {
-        blk = i;
-        break;
-      }
+    const int64_t blk = blockOf(s, qpos);
     if (blk < 0) {
       *lo = *hi = 0;
       return;
@@ -512,6 +526,22 @@ void visible(const AttnDims& s, int64_t b, int64_t t, int64_t* lo, int64_t* hi) 
   }
   *lo = l;
   *hi = std::max(l, h);
+}
+
+// Context range [lo, hi) of query t (all of it visible): its block's context block, or the prefix.
+void contextRange(const AttnDims& s, int64_t b, int64_t t, int64_t* lo, int64_t* hi) {
+  *lo = *hi = 0;
+  if (s.prefixRows) {
+    *lo = s.keyStart ? s.keyStart[b] : 0;
+    *hi = std::max(*lo, s.prefixLen);
+  } else if (s.contextBlocks && s.blockEnds) {
+    const int64_t blk = blockOf(s, s.queryOffset + t);
+    const int64_t c = blk < 0 ? -1 : s.contextBlocks[blk];
+    if (c >= 0) {
+      *lo = c == 0 ? 0 : s.blockEnds[c - 1];
+      *hi = s.blockEnds[c];
+    }
+  }
 }
 
 thread_local std::vector<float> scratchA, scratchB;
@@ -555,16 +585,27 @@ thread_local std::vector<float> scratchKt, scratchVt;
 // C = alpha op(A) B + beta C, op(A) = A [m, k] (lda) or A^T with A [k, m] (lda)
 void attnXN(bool transA, int64_t m, int64_t n, int64_t k, float alpha, const float* a, int64_t lda, const float* b,
             int64_t ldb, float beta, float* c, int64_t ldc) {
+  if (m == 0 || n == 0 || k == 0) return;
   if (m * n * k <= kSmallGemm)
     K->smallGemmXN(m, n, k, alpha, a, transA ? 1 : lda, transA ? lda : 1, b, ldb, beta, c, ldc);
   else sgemm(transA, false, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }
 
 // Query rows are processed in blocks; each block only touches the key columns some row of it can see
-// (for causal attention this skips most of the upper triangle).
+// (for causal attention this skips most of the upper triangle). With context blocks a row block also
+// ends where its block ends, so that all its rows share one context.
 constexpr int64_t kAttnRowBlock = 32;
 
-// Visible key span [kLo, kHi) of query rows [r0, r1) (kHi <= kLo when none).
+int64_t rowBlockEnd(const AttnDims& s, int64_t r0) {
+  int64_t r1 = std::min(s.queryLen, r0 + kAttnRowBlock);
+  if (s.contextBlocks && s.blockEnds) {
+    const int64_t blk = blockOf(s, s.queryOffset + r0);
+    if (blk >= 0) r1 = std::min<int64_t>(r1, s.blockEnds[blk] - s.queryOffset);
+  }
+  return r1;
+}
+
+// Visible own-key span [kLo, kHi) of query rows [r0, r1) (kHi <= kLo when none).
 void blockSpan(const AttnDims& s, int64_t b, int64_t r0, int64_t r1, int64_t* kLo, int64_t* kHi) {
   int64_t lo = s.keyLen, hi = 0;
   for (int64_t t = r0; t < r1; t++) {
@@ -579,30 +620,54 @@ void blockSpan(const AttnDims& s, int64_t b, int64_t r0, int64_t r1, int64_t* kL
   *kHi = hi;
 }
 
-// Turns scaled scores P[t, 0..w) (keys kLo + j) into probabilities: exp(score - shift_t) over the
-// visible keys of row t, zero elsewhere. shift_t is the row's logsumexp (backward) or, in the forward
-// (lse == nullptr on input), computed here and written to lseOut.
-void probabilities(const AttnDims& s, int64_t b, int64_t r0, int64_t r1, int64_t kLo, int64_t w, float* P,
+// Turns scaled scores P[t, 0..wc + w) (wc context keys, then own keys kLo + j) into probabilities:
+// exp(score - shift_t) over the keys row t sees, zero elsewhere. shift_t is the row's logsumexp
+// (backward) or, in the forward (lseIn == nullptr), computed here and written to lseOut.
+void probabilities(const AttnDims& s, int64_t b, int64_t r0, int64_t r1, int64_t wc, int64_t kLo, int64_t w, float* P,
                    const float* lseIn, float* lseOut) {
+  const int64_t ld = wc + w;
   for (int64_t t = r0; t < r1; t++) {
-    float* row = P + (t - r0) * w;
+    float* row = P + (t - r0) * ld;
     int64_t l, h;
     visible(s, b, t, &l, &h);
-    if (h <= l) {
-      std::memset(row, 0, sizeof(float) * w);
-      if (lseOut) lseOut[t] = -std::numeric_limits<float>::infinity();
+    const int64_t a = h > l ? l - kLo : 0, e = h > l ? h - kLo : 0;
+    if (wc == 0) {
+      if (h <= l) {
+        std::memset(row, 0, sizeof(float) * w);
+        if (lseOut) lseOut[t] = -std::numeric_limits<float>::infinity();
+        continue;
+      }
+      if (lseIn) K->expShift(row + a, e - a, 1.0f, lseIn[t]);
+      else lseOut[t] = K->softmaxInPlace(row + a, e - a);
+      if (a > 0) std::memset(row, 0, sizeof(float) * a);
+      if (e < w) std::memset(row + e, 0, sizeof(float) * (w - e));
       continue;
     }
-    const int64_t a = l - kLo, e = h - kLo;
-    if (lseIn) K->expShift(row + a, e - a, 1.0f, lseIn[t]);
-    else lseOut[t] = K->softmaxInPlace(row + a, e - a);
-    if (a > 0) std::memset(row, 0, sizeof(float) * a);
-    if (e < w) std::memset(row + e, 0, sizeof(float) * (w - e));
+    // the context is visible whole; own keys before the row's range are masked out
+    float* own = row + wc;
+    if (lseIn) {
+      K->expShift(row, wc, 1.0f, lseIn[t]);
+      if (e > a) K->expShift(own + a, e - a, 1.0f, lseIn[t]);
+    } else {
+      for (int64_t j = 0; j < a; j++) own[j] = -std::numeric_limits<float>::infinity();
+      lseOut[t] = K->softmaxInPlace(row, wc + e);
+    }
+    if (a > 0) std::memset(own, 0, sizeof(float) * a);
+    if (e < w) std::memset(own + e, 0, sizeof(float) * (w - e));
   }
 }
 
+// Where one row block's context keys live: transposed keys (ld ldkt) and/or row-major keys and values.
+struct ContextKeys {
+  int64_t width = 0;
+  const float* kt = nullptr;
+  int64_t ldkt = 0;
+  const float* k = nullptr;
+  const float* v = nullptr;
+};
+
 Napi::Value Attention(const Napi::CallbackInfo& info) {
-  const AttnDims s = readDims(info);
+  const AttnDims s = readDims(info, 10);
   const float* q = F(info[3]);
   const float* k = F(info[4]) + L(info[5]);
   const float* v = F(info[6]) + L(info[7]);
@@ -610,9 +675,10 @@ Napi::Value Attention(const Napi::CallbackInfo& info) {
   const int64_t T = s.queryLen, S = s.keyLen, H = s.heads, Hkv = s.kvHeads, Dh = s.headDim, group = H / Hkv;
   const int64_t ldq = H * Dh, ldk = Hkv * Dh;
   const int64_t tasks = s.batch * H;
-  const int parts = partsFor(tasks * T * S * Dh, kGemmWorkPerThread / 4);
+  const int64_t width = S + (s.prefixRows ? s.prefixLen : 0);
+  const int parts = partsFor(tasks * T * std::max<int64_t>(width, 1) * Dh, kGemmWorkPerThread / 4);
   pool->run(tasks, parts, [&](int64_t lo, int64_t hi) {
-    float* P = scratch(scratchA, kAttnRowBlock * std::max<int64_t>(S, 1));
+    float* P = scratch(scratchA, kAttnRowBlock * std::max<int64_t>(width, 1));
     float* Kt = scratch(scratchKt, S * Dh);
     for (int64_t task = lo; task < hi; task++) {
       const int64_t b = task / H, h = task % H, kvh = h / group;
@@ -631,21 +697,43 @@ Napi::Value Attention(const Napi::CallbackInfo& info) {
         transposeHead(kh, ldk, S, Dh, Kt);
         kt = Kt;
       }
-      for (int64_t r0 = 0; r0 < T; r0 += kAttnRowBlock) {
-        const int64_t r1 = std::min(T, r0 + kAttnRowBlock), nr = r1 - r0;
-        int64_t kLo, kHi;
+      for (int64_t r0 = 0, r1; r0 < T; r0 = r1) {
+        r1 = rowBlockEnd(s, r0);
+        const int64_t nr = r1 - r0;
+        int64_t kLo, kHi, cLo, cHi;
         blockSpan(s, b, r0, r1, &kLo, &kHi);
-        if (kHi <= kLo) {
+        contextRange(s, b, r0, &cLo, &cHi);
+        const int64_t w = std::max<int64_t>(0, kHi - kLo);
+        ContextKeys c;
+        c.width = std::max<int64_t>(0, cHi - cLo);
+        if (c.width > 0 && s.prefixRows) {
+          const int64_t pb = static_cast<int64_t>(s.prefixRows[b]) * s.prefixBatchStride;
+          c.kt = s.prefixKeys + pb + kvh * Dh * s.prefixCapacity + cLo;
+          c.ldkt = s.prefixCapacity;
+          c.v = s.prefixValues + pb + cLo * ldk + kvh * Dh;
+        } else if (c.width > 0) {
+          c.kt = kt ? kt + cLo : nullptr;
+          c.ldkt = ldkt;
+          c.k = kh + cLo * ldk;
+          c.v = vh + cLo * ldk;
+        }
+        if (w + c.width == 0) {
           for (int64_t t = r0; t < r1; t++) {
             std::memset(oh + t * ldq, 0, sizeof(float) * Dh);
             lh[t] = -std::numeric_limits<float>::infinity();
           }
           continue;
         }
-        const int64_t w = kHi - kLo;
-        attnNT(nr, w, Dh, s.scale, qh + r0 * ldq, ldq, kh + kLo * ldk, ldk, kt ? kt + kLo : nullptr, ldkt, P, w);
-        probabilities(s, b, r0, r1, kLo, w, P, nullptr, lh);
-        attnXN(false, nr, Dh, w, 1.0f, P, w, vh + kLo * ldk, ldk, 0.0f, oh + r0 * ldq, ldq);
+        const int64_t ld = c.width + w;
+        const float* qr = qh + r0 * ldq;
+        if (c.width > 0) attnNT(nr, c.width, Dh, s.scale, qr, ldq, c.k, ldk, c.kt, c.ldkt, P, ld);
+        if (w > 0)
+          attnNT(nr, w, Dh, s.scale, qr, ldq, kh + kLo * ldk, ldk, kt ? kt + kLo : nullptr, ldkt, P + c.width, ld);
+        probabilities(s, b, r0, r1, c.width, kLo, w, P, nullptr, lh);
+        if (c.width > 0) attnXN(false, nr, Dh, c.width, 1.0f, P, ld, c.v, ldk, 0.0f, oh + r0 * ldq, ldq);
+        if (w > 0)
+          attnXN(false, nr, Dh, w, 1.0f, P + c.width, ld, vh + kLo * ldk, ldk, c.width > 0 ? 1.0f : 0.0f,
+                 oh + r0 * ldq, ldq);
       }
     }
   });
@@ -653,7 +741,7 @@ Napi::Value Attention(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value AttentionBackward(const Napi::CallbackInfo& info) {
-  const AttnDims s = readDims(info);
+  const AttnDims s = readDims(info, 12);
   const float *q = F(info[3]), *k = F(info[4]), *v = F(info[5]), *o = F(info[6]), *lse = F(info[7]), *g = F(info[8]);
   float *dq = F(info[9]), *dk = F(info[10]), *dv = F(info[11]);
   const int64_t T = s.queryLen, S = s.keyLen, H = s.heads, Hkv = s.kvHeads, Dh = s.headDim, group = H / Hkv;
@@ -687,27 +775,47 @@ Napi::Value AttentionBackward(const Napi::CallbackInfo& info) {
         const float* gh = g + (b * T * H + h) * Dh;
         const float* lh = lse + (b * H + h) * T;
         float* dqh = dq + (b * T * H + h) * Dh;
-        for (int64_t r0 = 0; r0 < T; r0 += kAttnRowBlock) {
-          const int64_t r1 = std::min(T, r0 + kAttnRowBlock), nr = r1 - r0;
-          int64_t kLo, kHi;
+        for (int64_t r0 = 0, r1; r0 < T; r0 = r1) {
+          r1 = rowBlockEnd(s, r0);
+          const int64_t nr = r1 - r0;
+          int64_t kLo, kHi, cLo, cHi;
           blockSpan(s, b, r0, r1, &kLo, &kHi);
-          if (kHi <= kLo) {
+          contextRange(s, b, r0, &cLo, &cHi);
+          const int64_t w = std::max<int64_t>(0, kHi - kLo), wc = std::max<int64_t>(0, cHi - cLo);
+          if (w + wc == 0) {
             for (int64_t t = r0; t < r1; t++) std::memset(dqh + t * ldq, 0, sizeof(float) * Dh);
             continue;
           }
-          const int64_t w = kHi - kLo;
-          attnNT(nr, w, Dh, s.scale, qh + r0 * ldq, ldq, kh + kLo * ldk, ldk, transposed ? Kt + kLo : nullptr, S, P, w);
-          probabilities(s, b, r0, r1, kLo, w, P, lh, nullptr);
-          attnXN(true, w, Dh, nr, 1.0f, P, w, gh + r0 * ldq, ldq, 1.0f, dvh + kLo * ldk, ldk);
-          attnNT(nr, w, Dh, 1.0f, gh + r0 * ldq, ldq, vh + kLo * ldk, ldk, transposed ? Vt + kLo : nullptr, S, dP, w);
+          const int64_t ld = wc + w;
+          const float* qr = qh + r0 * ldq;
+          const float* gr = gh + r0 * ldq;
+          float* dqr = dqh + r0 * ldq;
+          // the context's columns first (spans [cLo, cHi)), then the own keys' ([kLo, kHi))
+          const int64_t spans[2][3] = {{0, cLo, wc}, {wc, kLo, w}};
+          for (const auto& sp : spans)
+            if (sp[2] > 0)
+              attnNT(nr, sp[2], Dh, s.scale, qr, ldq, kh + sp[1] * ldk, ldk, transposed ? Kt + sp[1] : nullptr, S,
+                     P + sp[0], ld);
+          probabilities(s, b, r0, r1, wc, kLo, w, P, lh, nullptr);
+          for (const auto& sp : spans) {
+            if (sp[2] == 0) continue;
+            attnXN(true, sp[2], Dh, nr, 1.0f, P + sp[0], ld, gr, ldq, 1.0f, dvh + sp[1] * ldk, ldk);
+            attnNT(nr, sp[2], Dh, 1.0f, gr, ldq, vh + sp[1] * ldk, ldk, transposed ? Vt + sp[1] : nullptr, S,
+                   dP + sp[0], ld);
+          }
           for (int64_t t = r0; t < r1; t++) {
             const float rd = K->dot(gh + t * ldq, oh + t * ldq, Dh);
-            float* pr = P + (t - r0) * w;
-            float* dr = dP + (t - r0) * w;
-            for (int64_t j = 0; j < w; j++) dr[j] = pr[j] * (dr[j] - rd) * s.scale;
+            float* pr = P + (t - r0) * ld;
+            float* dr = dP + (t - r0) * ld;
+            for (int64_t j = 0; j < ld; j++) dr[j] = pr[j] * (dr[j] - rd) * s.scale;
           }
-          attnXN(false, nr, Dh, w, 1.0f, dP, w, kh + kLo * ldk, ldk, 0.0f, dqh + r0 * ldq, ldq);
-          attnXN(true, w, Dh, nr, 1.0f, dP, w, qh + r0 * ldq, ldq, 1.0f, dkh + kLo * ldk, ldk);
+          bool first = true;
+          for (const auto& sp : spans) {
+            if (sp[2] == 0) continue;
+            attnXN(false, nr, Dh, sp[2], 1.0f, dP + sp[0], ld, kh + sp[1] * ldk, ldk, first ? 0.0f : 1.0f, dqr, ldq);
+            attnXN(true, sp[2], Dh, nr, 1.0f, dP + sp[0], ld, qr, ldq, 1.0f, dkh + sp[1] * ldk, ldk);
+            first = false;
+          }
         }
       }
     }

@@ -14,6 +14,13 @@ struct AttnDims {
   const int32_t* blockEnds;  // nullable; nBlocks entries
   int64_t nBlocks;
   const int32_t* keyStart;  // nullable; batch entries
+  // Shared context (see AttentionShape in src/kernels/kernels.ts): per block an earlier block whose keys
+  // its queries also see (-1 none), or a prefix cache row per batch row.
+  const int32_t* contextBlocks;  // nullable; nBlocks entries
+  const int32_t* prefixRows;     // nullable; batch entries
+  const float* prefixKeys;       // [U, kvHeads, headDim, prefixCapacity]
+  const float* prefixValues;     // [U, prefixCapacity, kvHeads, headDim]
+  int64_t prefixLen, prefixCapacity, prefixBatchStride;
 };
 
 // Row range [lo, hi) of a parallel task; the pool runs task(0..n-1).

@@ -25,6 +25,11 @@ export type UnaryOp =
  * `blockEnds` (block-diagonal: ascending exclusive ends, query and key must share a block; applies
  * with queryOffset 0), `keyStart` (per batch row, keys before it are padding). A query with no visible
  * key outputs zeros.
+ *
+ * Besides its own keys, a query may see a shared context (rows that share a prompt compute it once):
+ * `contextBlocks` (with blockEnds: per block, an earlier block whose keys its queries all see) or
+ * `prefix` (a KV cache of prompts in separate buffers). Scores are laid out context first, then own
+ * keys, as if the context preceded them on the key axis.
  */
 export interface AttentionShape {
   batch: number;
@@ -45,6 +50,22 @@ export interface AttentionShape {
   causal: boolean;
   blockEnds: Int32Array | null;
   keyStart: Int32Array | null;
+  /** Per block of blockEnds, an earlier block (index) whose keys the block's queries also see; -1 none. */
+  contextBlocks?: Int32Array | null;
+  /**
+   * A shared prefix (forward only): batch row b also sees row `rows[b]` of the prefix buffers, keys
+   * [U, Hkv, D, capacity] (transposed) and values [U, capacity, Hkv, D], positions
+   * [keyStart[b], length); keyStart then applies to the prefix, and the own keys start at 0.
+   */
+  prefix?: AttentionPrefix | null;
+}
+
+/** See AttentionShape.prefix. */
+export interface AttentionPrefix {
+  rows: Int32Array;
+  length: number;
+  capacity: number;
+  batchStride: number;
 }
 
 /**
@@ -253,7 +274,10 @@ export interface Kernels {
     offset: number,
   ): void;
 
-  /** Fused attention forward; see AttentionShape. k and v are read at kOffset / vOffset. */
+  /**
+   * Fused attention forward; see AttentionShape. k and v are read at kOffset / vOffset; prefixKeys /
+   * prefixValues are the buffers of `s.prefix`.
+   */
   attention(
     s: AttentionShape,
     q: Storage,
@@ -263,8 +287,13 @@ export interface Kernels {
     vOffset: number,
     out: Storage,
     lse: Storage,
+    prefixKeys?: Storage,
+    prefixValues?: Storage,
   ): void;
-  /** dq written; dk, dv (same layout as k/v with kvBatchStride = keyLen*kvHeads*headDim) written. */
+  /**
+   * dq written; dk, dv (same layout as k/v with kvBatchStride = keyLen*kvHeads*headDim) written.
+   * Context blocks are supported, a prefix is not.
+   */
   attentionBackward(
     s: AttentionShape,
     q: Storage,

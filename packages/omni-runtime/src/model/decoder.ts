@@ -19,6 +19,13 @@ export interface DecoderContext {
   readonly cache?: KVCache;
   /** Per batch row, the first real key position (rows left-padded to a common length). */
   readonly keyStart?: Int32Array;
+  /**
+   * Packed sequences (batch 1): causal blocks of these lengths, each block optionally seeing an earlier
+   * block whole (`contextBlocks`, -1 none): rows that share a prompt packed as the prompt once, then
+   * each continuation (see `attention`).
+   */
+  readonly blockLengths?: readonly number[];
+  readonly contextBlocks?: readonly number[] | Int32Array;
 }
 
 class SelfAttention extends ParamModule {
@@ -89,6 +96,8 @@ class DecoderLayer extends ParamModule {
       causal: true,
       ...(ctx.cache ? { cache: ctx.cache, layer: this.index } : {}),
       ...(ctx.keyStart ? { keyStart: ctx.keyStart } : {}),
+      ...(ctx.blockLengths ? { blockLengths: ctx.blockLengths } : {}),
+      ...(ctx.contextBlocks ? { contextBlocks: ctx.contextBlocks } : {}),
     });
     const h1 = add(h, a.o_proj.forward(reshape(o, [B, T, c.numAttentionHeads * c.headDim])));
     const x2 = rmsNorm(h1, this.post_attention_layernorm.w, c.rmsNormEps);

@@ -1,6 +1,6 @@
 import { needsGrad, record } from '../autograd/record.js';
 import { AutogradError, ShapeError } from '../errors.js';
-import type { AttentionShape } from '../kernels/kernels.js';
+import type { AttentionPrefix, AttentionShape } from '../kernels/kernels.js';
 import { empty } from '../tensor/create.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { KVCache } from './kv-cache.js';
@@ -16,9 +16,22 @@ export interface AttentionOptions {
    * encoder's 2-second windows). Queries and keys attend only inside their own block.
    */
   blockLengths?: readonly number[];
-  /** Per batch row, the first non-padding key position (left-padded batches). */
+  /**
+   * With blockLengths: per block, an earlier block whose keys all of this block's queries also see
+   * (-1: none). Packs rows that share a prompt into one sequence, the prompt computed once:
+   * [prompt][continuation 1][continuation 2]..., each continuation a causal block whose context is the
+   * prompt's block.
+   */
+  contextBlocks?: readonly number[] | Int32Array;
+  /**
+   * Per batch row, the first non-padding key position (left-padded batches). With a cache that has a
+   * prefix, the first non-padding position of the row's prefix.
+   */
   keyStart?: readonly number[] | Int32Array;
-  /** Append k/v to this cache (layer `layer`) and attend over all cached positions; inference only. */
+  /**
+   * Append k/v to this cache (layer `layer`) and attend over all cached positions; inference only.
+   * A cache with a prefix (see KVCache) also attends over its row's prefix, before its own positions.
+   */
   cache?: KVCache;
   layer?: number;
 }
@@ -87,6 +100,21 @@ export function attention(q: Tensor, k: Tensor, v: Tensor, opts: AttentionOption
     keysTransposed = true;
     keyCapacity = cache.maxLength;
   }
+  let prefix: AttentionPrefix | null = null;
+  let prefixKeys: Tensor | undefined;
+  let prefixValues: Tensor | undefined;
+  if (cache?.prefix) {
+    const layer = opts.layer ?? 0;
+    const p = cache.prefix;
+    prefixKeys = p.keys[layer]!;
+    prefixValues = p.values[layer]!;
+    prefix = {
+      rows: cache.prefixRows as Int32Array,
+      length: p.lengths[layer]!,
+      capacity: p.maxLength,
+      batchStride: p.maxLength * Hkv * D,
+    };
+  }
   let blockEnds: Int32Array | null = null;
   if (opts.blockLengths) {
     blockEnds = new Int32Array(opts.blockLengths.length);
@@ -99,6 +127,18 @@ export function attention(q: Tensor, k: Tensor, v: Tensor, opts: AttentionOption
     });
     if (at !== keyLen)
       throw new ShapeError(`attention: block lengths add up to ${at}, the sequence has ${keyLen}`);
+  }
+  let contextBlocks: Int32Array | null = null;
+  if (opts.contextBlocks) {
+    if (!blockEnds || opts.contextBlocks.length !== blockEnds.length)
+      throw new ShapeError(
+        `attention: contextBlocks needs one entry per block of blockLengths (${opts.contextBlocks.length} for ${blockEnds?.length ?? 'no'} blocks)`,
+      );
+    contextBlocks = Int32Array.from(opts.contextBlocks);
+    contextBlocks.forEach((c, i) => {
+      if (c !== -1 && !(Number.isInteger(c) && c >= 0 && c < i))
+        throw new ShapeError(`attention: context block ${c} of block ${i} is not an earlier block or -1`);
+    });
   }
   const shape: AttentionShape = {
     batch: B,
@@ -115,10 +155,23 @@ export function attention(q: Tensor, k: Tensor, v: Tensor, opts: AttentionOption
     causal: opts.causal,
     blockEnds,
     keyStart,
+    contextBlocks,
+    prefix,
   };
   const out = empty(q.shape, q.dtype, q.device);
   const lse = empty([B, H, T], q.dtype, q.device);
-  kern.attention(shape, q.storage, keySrc.storage, 0, valSrc.storage, 0, out.storage, lse.storage);
+  kern.attention(
+    shape,
+    q.storage,
+    keySrc.storage,
+    0,
+    valSrc.storage,
+    0,
+    out.storage,
+    lse.storage,
+    prefixKeys?.storage,
+    prefixValues?.storage,
+  );
   if (!cache && needsGrad(q, k, v))
     record(out, 'attention', [q, k, v], [q, k, v, out, lse], (g, [sq, sk, sv, so, sl]) => {
       const dq = empty(q.shape, q.dtype, q.device);

@@ -11,6 +11,12 @@ export interface KVCacheOptions {
   kvHeads: number;
   headDim: number;
   dtype?: 'float32' | 'float64';
+  /**
+   * A cache of shared prompts that row b reads first (its row `rows[b]`), before its own positions:
+   * GRPO's n samples of a prompt keep one copy of the prompt's keys and values. Not disposed with
+   * this cache (its owner disposes it once every cache reading it is done).
+   */
+  prefix?: { cache: KVCache; rows: readonly number[] | Int32Array };
 }
 
 /**
@@ -18,6 +24,7 @@ export interface KVCacheOptions {
  * headDim, maxLength] (transposed, so a decoding query reads them contiguously) and values
  * [batch, maxLength, kvHeads, headDim]. `attention(..., { cache, layer })` appends the new keys and
  * values of that layer and attends over everything cached so far; each layer tracks its own length.
+ * With a `prefix`, positions count from the end of the prefix: `length` is the row's own positions.
  */
 export class KVCache {
   readonly layers: number;
@@ -28,11 +35,30 @@ export class KVCache {
   /** @internal */ readonly keys: Tensor[];
   /** @internal */ readonly values: Tensor[];
   /** @internal */ readonly lengths: number[];
+  /** The shared prompts' cache this one reads first, or null. */
+  readonly prefix: KVCache | null;
+  /** @internal Per batch row, its row of the prefix. */
+  readonly prefixRows: Int32Array | null;
 
   constructor(opts: KVCacheOptions) {
     for (const [k, v] of Object.entries(opts))
-      if (k !== 'dtype' && (!Number.isInteger(v) || (v as number) <= 0))
+      if (k !== 'dtype' && k !== 'prefix' && (!Number.isInteger(v) || (v as number) <= 0))
         throw new ShapeError(`KVCache: ${k} must be a positive integer, got ${v}`);
+    const p = opts.prefix;
+    if (p) {
+      const c = p.cache;
+      if (c.layers !== opts.layers || c.kvHeads !== opts.kvHeads || c.headDim !== opts.headDim)
+        throw new ShapeError(
+          `KVCache: prefix cache [layers ${c.layers}, kvHeads ${c.kvHeads}, headDim ${c.headDim}] does not match [${opts.layers}, ${opts.kvHeads}, ${opts.headDim}]`,
+        );
+      if (p.rows.length !== opts.batch)
+        throw new ShapeError(`KVCache: ${p.rows.length} prefix rows for batch ${opts.batch}`);
+      for (const r of p.rows)
+        if (!Number.isInteger(r) || r < 0 || r >= c.batch)
+          throw new ShapeError(`KVCache: prefix row ${r} outside [0, ${c.batch})`);
+    }
+    this.prefix = p?.cache ?? null;
+    this.prefixRows = p ? Int32Array.from(p.rows) : null;
     this.layers = opts.layers;
     this.batch = opts.batch;
     this.maxLength = opts.maxLength;
@@ -61,7 +87,8 @@ export class KVCache {
 
   /**
    * Keeps only the given batch rows, in the given order (rows may repeat: [0, 0, 1, 1] duplicates
-   * prompts for several samples each). Returns a new cache; this one is left unchanged.
+   * prompts for several samples each). Returns a new cache (reading the same prefix); this one is left
+   * unchanged.
    */
   selectRows(rows: readonly number[]): KVCache {
     for (const r of rows)
@@ -74,6 +101,7 @@ export class KVCache {
       kvHeads: this.kvHeads,
       headDim: this.headDim,
       dtype: this.keys[0]!.dtype as 'float32' | 'float64',
+      ...(this.prefix ? { prefix: { cache: this.prefix, rows: rows.map((r) => this.prefixRows![r]!) } } : {}),
     });
     const per = this.maxLength * this.kvHeads * this.headDim;
     const rowsPerBatch = this.kvHeads * this.headDim;

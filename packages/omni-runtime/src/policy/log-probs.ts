@@ -6,6 +6,7 @@ import type { OmniThinker } from '../model/thinker.js';
 import { embedding } from '../ops/embedding.js';
 import { reshape } from '../ops/shape.js';
 import { entropy, gatherLogProbs } from '../ops/softmax.js';
+import { promptKey } from '../sampling/prompt-key.js';
 import { tidy } from '../tensor/scope.js';
 import type { Tensor } from '../tensor/tensor.js';
 
@@ -19,9 +20,12 @@ export interface LogProbGraph {
 }
 
 /**
- * Per-token log-probs of `responseIds[i]` given `promptIds[i]`, as verl computes them: rows right-padded,
- * one causal pass, hidden states of the positions that predict response tokens gathered (the usual left
- * shift), then log softmax(logits / temperature)[token] without a [tokens, vocab] probability tensor.
+ * Per-token log-probs of `responseIds[i]` given `promptIds[i]`, as verl computes them (log softmax(logits /
+ * temperature)[token], without a [tokens, vocab] probability tensor), in one causal pass over a packed
+ * sequence: each distinct prompt once (rows repeating a prompt, GRPO's n samples, share it), then each
+ * row's response as a block that also sees its prompt's block; no padding. The last response token is
+ * only a target, so it is not fed. The hidden states that predict response tokens are gathered (the
+ * usual left shift) before the LM head.
  */
 export function responseLogProbs<P>(
   thinker: OmniThinker,
@@ -33,7 +37,6 @@ export function responseLogProbs<P>(
   const cols = batch.cols;
   if (batch.promptIds.length !== B)
     throw new GenerationError('BAD_BATCH', `batch has ${batch.promptIds.length} prompts but ${B} responses`);
-  let T = 0;
   let N = 0;
   for (let i = 0; i < B; i++) {
     const p = (batch.promptIds[i] as Int32Array).length;
@@ -44,7 +47,6 @@ export function responseLogProbs<P>(
         'BAD_BATCH',
         `row ${i} has ${r} response tokens but the batch is ${cols} wide`,
       );
-    T = Math.max(T, p + r);
     N += r;
   }
   const logProbs: Matrix<Float32Array> = { data: new Float32Array(B * cols), rows: B, cols };
@@ -53,38 +55,70 @@ export function responseLogProbs<P>(
     : undefined;
   if (N === 0) return { result: ent ? { logProbs, entropy: ent } : { logProbs }, graph: null };
 
-  const pad = thinker.audioTokenId === 0 ? 1 : 0;
-  const ids = new Int32Array(B * T).fill(pad);
-  const positions = new Int32Array(B * T);
+  // Rows with a response, grouped by prompt (first appearance order).
+  const groups = new Map<string, { prompt: number; rows: number[] }>();
+  for (let i = 0; i < B; i++) {
+    if ((batch.responseIds[i] as Int32Array).length === 0) continue;
+    const key = promptKey(batch.promptIds[i] as Int32Array, audioOf(i));
+    const g = groups.get(key);
+    if (g) g.rows.push(i);
+    else groups.set(key, { prompt: i, rows: [i] });
+  }
+  let total = 0;
+  for (const g of groups.values()) {
+    total += (batch.promptIds[g.prompt] as Int32Array).length;
+    for (const i of g.rows) total += (batch.responseIds[i] as Int32Array).length - 1;
+  }
+  const ids = new Int32Array(total);
+  const positions = new Int32Array(total);
   // Audio is spliced into prompts only: a sampled <|AUDIO|> in a response is an ordinary token.
-  const audioMask = new Uint8Array(B * T);
+  const audioMask = new Uint8Array(total);
+  const blockLengths: number[] = [];
+  const contextBlocks: number[] = [];
   const gatherRows = new Int32Array(N);
   const targets = new Int32Array(N);
   const rowOf = new Int32Array(N);
   const colOf = new Int32Array(N);
   const audio: AudioFeatures[] = [];
+  let at = 0;
   let k = 0;
-  for (let i = 0; i < B; i++) {
-    const p = batch.promptIds[i] as Int32Array;
-    const r = batch.responseIds[i] as Int32Array;
-    ids.set(p, i * T);
-    audioMask.fill(1, i * T, i * T + p.length);
-    ids.set(r, i * T + p.length);
-    for (let t = 0; t < T; t++) positions[i * T + t] = t;
-    for (let t = 0; t < r.length; t++) {
-      gatherRows[k] = i * T + p.length - 1 + t;
-      targets[k] = r[t] as number;
-      rowOf[k] = i;
-      colOf[k] = t;
-      k++;
+  for (const g of groups.values()) {
+    const p = batch.promptIds[g.prompt] as Int32Array;
+    const promptBlock = blockLengths.length;
+    const last = at + p.length - 1; // predicts every row's first response token
+    ids.set(p, at);
+    audioMask.fill(1, at, at + p.length);
+    for (let t = 0; t < p.length; t++) positions[at + t] = t;
+    blockLengths.push(p.length);
+    contextBlocks.push(-1);
+    audio.push(...audioOf(g.prompt));
+    at += p.length;
+    for (const i of g.rows) {
+      const r = batch.responseIds[i] as Int32Array;
+      for (let t = 0; t < r.length; t++) {
+        gatherRows[k] = t === 0 ? last : at + t - 1;
+        targets[k] = r[t] as number;
+        rowOf[k] = i;
+        colOf[k] = t;
+        k++;
+      }
+      if (r.length < 2) continue;
+      ids.set(r.subarray(0, r.length - 1), at);
+      for (let t = 0; t < r.length - 1; t++) positions[at + t] = p.length + t;
+      blockLengths.push(r.length - 1);
+      contextBlocks.push(promptBlock);
+      at += r.length - 1;
     }
-    audio.push(...audioOf(i));
   }
   const run = () =>
     tidy(() => {
-      const h = thinker.hidden(thinker.embed(ids, B, audio, audioMask), { positions });
+      const h = thinker.hidden(thinker.embed(ids, 1, audio, audioMask), {
+        positions,
+        blockLengths,
+        contextBlocks,
+      });
       const D = h.dim(2);
-      const logits = thinker.head(embedding(reshape(h, [B * T, D]), gatherRows));
+      const logits = thinker.head(embedding(reshape(h, [total, D]), gatherRows));
       const lp = gatherLogProbs(logits, targets, { temperature: batch.temperature });
       const en = options.withEntropy ? entropy(logits, { temperature: batch.temperature }) : null;
       return { lp, en };

@@ -7,6 +7,7 @@ import { KVCache } from '../ops/kv-cache.js';
 import { slice } from '../ops/shape.js';
 import { tidy } from '../tensor/scope.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { promptKey } from './prompt-key.js';
 import { checkSamplerOptions, type SamplerOptions, sampleToken, tokenLogProb } from './sampler.js';
 
 /** One prompt: token ids (audio runs already expanded) and the features of its clips, in order. */
@@ -81,11 +82,12 @@ export function generateIds(
     reason: 'length' as 'stop' | 'length',
   }));
 
-  // Identical prompts (GRPO repeats each prompt n times) are prefilled once; their cache rows are copied.
+  // Identical prompts (GRPO repeats each prompt n times) are prefilled once into a prompt cache that
+  // every row repeating them reads; each row's own cache holds only its new tokens.
   const uniqueOf = new Map<string, number>();
   const unique: PromptInput[] = [];
   const uniqueIndex = prompts.map((p) => {
-    const key = promptKey(p);
+    const key = promptKey(p.ids, p.audio);
     let u = uniqueOf.get(key);
     if (u === undefined) {
       u = unique.length;
@@ -97,12 +99,14 @@ export function generateIds(
   const U = unique.length;
 
   return noGrad(() => {
+    const cacheShape = { layers: c.numHiddenLayers, kvHeads: c.numKeyValueHeads, headDim: c.headDim };
+    const promptCache = new KVCache({ ...cacheShape, batch: U, maxLength: P });
+    // The last new token is never fed back, so a row's own cache holds maxNewTokens - 1 positions.
     let cache = new KVCache({
-      layers: c.numHiddenLayers,
-      batch: U,
-      maxLength: P + options.maxNewTokens,
-      kvHeads: c.numKeyValueHeads,
-      headDim: c.headDim,
+      ...cacheShape,
+      batch: B,
+      maxLength: Math.max(1, options.maxNewTokens - 1),
+      prefix: { cache: promptCache, rows: uniqueIndex },
     });
     try {
       // Prefill: unique prompts left-padded to P tokens.
@@ -119,20 +123,16 @@ export function generateIds(
       let logits = tidy(() => {
         const h = thinker.hidden(thinker.embed(ids, U, audio), {
           positions,
-          cache,
+          cache: promptCache,
           keyStart: uniqueKeyStart,
         });
         return lastLogits(thinker, h);
       });
-      if (U < B) {
-        const expanded = cache.selectRows(uniqueIndex);
-        cache.dispose();
-        cache = expanded;
-      }
       // Batch slot -> prompt index. Finished rows stay in the batch (fed their last token, outputs ignored)
       // until a quarter of the batch is finished; then the batch and its cache are compacted.
       let rows = prompts.map((_, b) => b);
       let live = rows.map(() => true);
+      // the first real position of each row's prompt in the prompt cache
       let keyStart = Int32Array.from(prompts, (p) => P - p.ids.length);
       let nextPos = Int32Array.from(prompts, (p) => p.ids.length);
       let next = new Int32Array(B);
@@ -199,24 +199,9 @@ export function generateIds(
       });
     } finally {
       cache.dispose();
+      promptCache.dispose();
     }
   });
-}
-
-// Prompts are the same input when their ids and their audio clips (by identity) are the same.
-const clipIds = new WeakMap<AudioFeatures, number>();
-let nextClipId = 0;
-function promptKey(p: PromptInput): string {
-  let key = p.ids.join(',');
-  for (const clip of p.audio ?? []) {
-    let id = clipIds.get(clip);
-    if (id === undefined) {
-      id = nextClipId++;
-      clipIds.set(clip, id);
-    }
-    key += `|${id}`;
-  }
-  return key;
 }
 
 // Logits [B, V] of the last position of hidden states [B, T, D].

@@ -246,6 +246,74 @@ describe('OmniPolicy on the embedded model with chat prompts', () => {
   });
 });
 
+describe('OmniPolicy log-probs over rows that share prompts', () => {
+  it('equal each row computed alone (log-probs, entropies, gradients), empty responses included', async () => {
+    const tokenizer = embeddedTokenizer();
+    const config = embeddedConfigForTokenizer(tokenizer);
+    const policy = new OmniPolicy(OmniThinker.create(config, { rng: new Rng(3), initStd: 0.2 }), tokenizer, {
+      lr: 1e-3,
+    });
+    const rng = new Rng(5);
+    const V = tokenizer.size;
+    const ids = (n: number) => Int32Array.from({ length: n }, () => 6 + rng.int(V - 6));
+    const a = { ids: ids(7) };
+    const b = { ids: ids(4) };
+    // b again, as another object with equal ids: shared too
+    const prompts = [a, a, b, a, { ids: b.ids.slice() }, a];
+    const lengths = [3, 0, 1, 5, 2, 6];
+    const cols = 6;
+    const batch: PolicyBatch<OmniPrompt> = {
+      prompts,
+      promptIds: prompts.map((p) => p.ids),
+      responseIds: lengths.map((n) => ids(n)),
+      cols,
+      temperature: 0.8,
+    };
+    const grad = {
+      data: Float64Array.from({ length: prompts.length * cols }, () => rng.normal()),
+      rows: 6,
+      cols,
+    };
+    const gradH = {
+      data: Float64Array.from({ length: prompts.length * cols }, () => rng.normal()),
+      rows: 6,
+      cols,
+    };
+    const params = policy.thinker.model.namedParameters();
+    policy.zeroGrad();
+    const all = await policy.logProbs(batch, { requiresGrad: true, withEntropy: true });
+    await policy.backward(batch, grad, gradH);
+    const together = params.map(([, p]) => p.grad!.toArray());
+    policy.zeroGrad();
+    for (let i = 0; i < prompts.length; i++) {
+      const row = (m: Float64Array) => ({ data: m.slice(i * cols, (i + 1) * cols), rows: 1, cols });
+      const one: PolicyBatch<OmniPrompt> = {
+        ...batch,
+        prompts: [prompts[i]!],
+        promptIds: [batch.promptIds[i]!],
+        responseIds: [batch.responseIds[i]!],
+      };
+      const r = await policy.logProbs(one, { requiresGrad: true, withEntropy: true });
+      for (let t = 0; t < cols; t++) {
+        expect(all.logProbs.data[i * cols + t]).toBeCloseTo(r.logProbs.data[t]!, 4);
+        expect(all.entropy!.data[i * cols + t]).toBeCloseTo(r.entropy!.data[t]!, 4);
+      }
+      await policy.backward(one, row(grad.data), row(gradH.data));
+    }
+    params.forEach(([name, p], j) => {
+      const alone = p.grad!.toArray();
+      let scale = 1e-6;
+      let diff = 0;
+      alone.forEach((x, i) => {
+        scale = Math.max(scale, Math.abs(x));
+        diff = Math.max(diff, Math.abs(x - together[j]![i]!));
+      });
+      expect(diff / scale, name).toBeLessThan(1e-4);
+    });
+    policy.dispose();
+  });
+});
+
 describe('OmniPolicy.fromPretrained', () => {
   it('loads weights and tokenizer from one folder, and reports a folder without a tokenizer', async () => {
     const { mkdtemp, rm, cp } = await import('node:fs/promises');

@@ -38,8 +38,8 @@ export interface NativeAddon {
   swiglu(gate: F, up: F, out: F, n: number): void;
   swigluBackward(gate: F, up: F, g: F, dgate: F, dup: F, n: number): void;
   rope(x: F, out: F, cos: F, sin: F, pos: I, b: number, t: number, h: number, d: number, inverse: boolean): void;
-  attention(dims: Float64Array, blockEnds: I | null, keyStart: I | null, q: F, k: F, ko: number, v: F, vo: number, out: F, lse: F): void;
-  attentionBackward(dims: Float64Array, blockEnds: I | null, keyStart: I | null, q: F, k: F, v: F, out: F, lse: F, g: F, dq: F, dk: F, dv: F): void;
+  attention(dims: Float64Array, blockEnds: I | null, keyStart: I | null, q: F, k: F, ko: number, v: F, vo: number, out: F, lse: F, contextBlocks: I | null, prefixRows: I | null, prefixK: F | null, prefixV: F | null): void;
+  attentionBackward(dims: Float64Array, blockEnds: I | null, keyStart: I | null, q: F, k: F, v: F, out: F, lse: F, g: F, dq: F, dk: F, dv: F, contextBlocks: I | null): void;
   writeTransposedKeys(src: F, dst: F, b: number, t: number, h: number, d: number, cap: number, off: number): void;
   adamw(p: F, g: F, m: F, v: F, n: number, lr: number, b1: number, b2: number, eps: number, wd: number, bias1: number, bias2: number, gradScale: number): void;
 }
@@ -66,6 +66,9 @@ function dims(s: AttentionShape): Float64Array {
     s.causal ? 1 : 0,
     s.keysTransposed ? 1 : 0,
     s.keyCapacity,
+    s.prefix?.length ?? 0,
+    s.prefix?.capacity ?? 0,
+    s.prefix?.batchStride ?? 0,
   );
 }
 
@@ -113,10 +116,12 @@ export function makeNativeKernels(n: NativeAddon): Kernels {
     swigluBackward: (gate, up, g, dgate, dup, nn) => n.swigluBackward(f(gate), f(up), f(g), f(dgate), f(dup), nn),
     rope: (x, out, cos, sin, pos, b, t, h, d, inv) => n.rope(f(x), f(out), f(cos), f(sin), i32(pos), b, t, h, d, inv),
     writeTransposedKeys: (src, dst, b, t, h, d, cap, off) => n.writeTransposedKeys(f(src), f(dst), b, t, h, d, cap, off),
-    attention: (s, q, k, ko, v, vo, out, lse) =>
-      n.attention(dims(s), s.blockEnds, s.keyStart, f(q), f(k), ko, f(v), vo, f(out), f(lse)),
+    attention: (s, q, k, ko, v, vo, out, lse, pk, pv) =>
+      n.attention(dims(s), s.blockEnds, s.keyStart, f(q), f(k), ko, f(v), vo, f(out), f(lse), s.contextBlocks ?? null,
+        s.prefix?.rows ?? null, fo(pk ?? null), fo(pv ?? null)),
     attentionBackward: (s, q, k, v, out, lse, g, dq, dk, dv) =>
-      n.attentionBackward(dims(s), s.blockEnds, s.keyStart, f(q), f(k), f(v), f(out), f(lse), f(g), f(dq), f(dk), f(dv)),
+      n.attentionBackward(dims(s), s.blockEnds, s.keyStart, f(q), f(k), f(v), f(out), f(lse), f(g), f(dq), f(dk), f(dv),
+        s.contextBlocks ?? null),
     adamw: (p, g, m, v, nn, lr, b1, b2, eps, wd, bias1, bias2, gs) =>
       n.adamw(f(p), f(g), f(m), f(v), nn, lr, b1, b2, eps, wd, bias1, bias2, gs),
   };
