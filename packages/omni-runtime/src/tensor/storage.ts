@@ -29,11 +29,15 @@ export class CpuStorage implements Storage {
 }
 
 /**
- * Reuses CPU buffers by (dtype, length) so a training loop allocates nothing after its first step.
- * Buffers handed out are NOT zeroed unless asked.
+ * Reuses CPU buffers so a training loop allocates nothing after its first steps. Buffers are kept by size
+ * class (lengths rounded up to 1/8 of their power of two) and handed out as views of the requested
+ * length: packed batches change length every step, and exact-length reuse would miss every time (fresh,
+ * page-faulting memory and garbage-collector work). Buffers handed out are NOT zeroed unless asked.
  */
 export class BufferPool {
   private readonly free = new Map<string, CpuArray[]>();
+  /** The whole buffer behind each view handed out shorter than its size class. */
+  private readonly backing = new WeakMap<CpuArray, CpuArray>();
   private pooledBytes = 0;
   /** Upper bound on idle pooled memory; beyond it released buffers go to the garbage collector. */
   maxPooledBytes = 1 << 30;
@@ -41,28 +45,37 @@ export class BufferPool {
   misses = 0;
 
   alloc(dtype: DType, size: number, zero: boolean): CpuArray {
-    const list = this.free.get(key(dtype, size));
-    const reused = list?.pop();
-    if (reused) {
+    const capacity = sizeClass(size);
+    let whole = this.free.get(key(dtype, capacity))?.pop();
+    const clear = zero && whole !== undefined; // fresh arrays are zero already
+    if (whole) {
       this.hits++;
-      this.pooledBytes -= reused.byteLength;
-      if (zero) reused.fill(0);
-      return reused;
+      this.pooledBytes -= whole.byteLength;
+    } else {
+      this.misses++;
+      whole = newArray(dtype, capacity);
     }
-    this.misses++;
-    return newArray(dtype, size);
+    if (whole.length === size) {
+      if (clear) whole.fill(0);
+      return whole;
+    }
+    const view = whole.subarray(0, size);
+    if (clear) view.fill(0);
+    this.backing.set(view, whole);
+    return view;
   }
 
   release(dtype: DType, data: CpuArray): void {
-    if (data.length === 0 || this.pooledBytes + data.byteLength > this.maxPooledBytes) return;
-    const k = key(dtype, data.length);
+    const whole = this.backing.get(data) ?? data;
+    if (whole.length === 0 || this.pooledBytes + whole.byteLength > this.maxPooledBytes) return;
+    const k = key(dtype, whole.length);
     let list = this.free.get(k);
     if (!list) {
       list = [];
       this.free.set(k, list);
     }
-    list.push(data);
-    this.pooledBytes += data.byteLength;
+    list.push(whole);
+    this.pooledBytes += whole.byteLength;
   }
 
   /** Drops every idle buffer. */
@@ -78,6 +91,13 @@ export class BufferPool {
 
 function key(dtype: DType, size: number): string {
   return `${dtype}:${size}`;
+}
+
+/** Pool capacity for a request: exact below 1024 elements, else rounded up to 1/8 of its power of two. */
+export function sizeClass(size: number): number {
+  if (size < 1024) return size;
+  const step = 2 ** (Math.floor(Math.log2(size)) - 3);
+  return Math.ceil(size / step) * step;
 }
 
 export function newArray(dtype: DType, size: number): CpuArray {
