@@ -39,7 +39,7 @@ export class BufferPool {
   /** The whole buffer behind each view handed out shorter than its size class. */
   private readonly backing = new WeakMap<CpuArray, CpuArray>();
   private pooledBytes = 0;
-  /** Upper bound on idle pooled memory; beyond it released buffers go to the garbage collector. */
+  /** Upper bound on idle pooled memory; a release beyond it first drops every idle buffer. */
   maxPooledBytes = 1 << 30;
   hits = 0;
   misses = 0;
@@ -67,7 +67,10 @@ export class BufferPool {
 
   release(dtype: DType, data: CpuArray): void {
     const whole = this.backing.get(data) ?? data;
-    if (whole.length === 0 || this.pooledBytes + whole.byteLength > this.maxPooledBytes) return;
+    if (whole.length === 0 || whole.byteLength > this.maxPooledBytes) return;
+    // Full: the idle buffers are of a workload that has moved on (another stage, other shapes); drop them
+    // so the pool keeps serving the current one instead of missing forever.
+    if (this.pooledBytes + whole.byteLength > this.maxPooledBytes) this.clear();
     const k = key(dtype, whole.length);
     let list = this.free.get(k);
     if (!list) {

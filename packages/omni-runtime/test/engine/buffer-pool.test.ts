@@ -48,3 +48,20 @@ describe('BufferPool', () => {
     expect(pool.stats().pooledBytes).toBe(0);
   });
 });
+
+describe('BufferPool when full', () => {
+  it('drops the idle buffers of an old workload so the new one is pooled', () => {
+    const pool = new BufferPool();
+    pool.maxPooledBytes = 3 * 4096 * 4;
+    const old = [0, 1, 2].map(() => pool.alloc('float32', 4096, false));
+    for (const a of old) pool.release('float32', a);
+    expect(pool.stats().pooledBytes).toBe(3 * 4096 * 4);
+    const next = pool.alloc('float32', 8192, false);
+    pool.release('float32', next);
+    expect(pool.stats().pooledBytes).toBe(8192 * 4);
+    expect(pool.alloc('float32', 8000, false).buffer).toBe(next.buffer);
+    // a buffer larger than the whole pool is never kept
+    pool.release('float32', new Float32Array(4 * 4096));
+    expect(pool.stats().pooledBytes).toBe(0);
+  });
+});
