@@ -46,6 +46,7 @@ describe('config', () => {
     expect(c.trainer.total_epochs).toBe(10);
     expect(c.trainer.save_freq).toBe(100);
     expect(c.sft.enable).toBe(false);
+    expect(c.sft.rehearsal_batch_size).toBe(0); // GRPO alone, as main_grpo.sh
   });
 
   it('reads YAML and JSON files with verl key names', () => {

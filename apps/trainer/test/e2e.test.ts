@@ -38,9 +38,13 @@ describe('the pipeline end to end on a tiny model', () => {
       'actor/pg_clipfrac',
       'actor/grad_norm',
       'response_length/mean',
+      'rehearsal/loss',
+      'rehearsal/grad_norm',
     ]) {
       expect(typeof grpo[0]?.[k]).toBe('number');
     }
+    // the rehearsal step is a supervised step on traced examples: a finite, positive NLL
+    expect(grpo.every((r) => (r['rehearsal/loss'] as number) > 0)).toBe(true);
     expect(existsSync(join(dir, 'checkpoints', 'grpo', 'global_step_3', 'model.safetensors'))).toBe(true);
     expect(existsSync(join(dir, 'checkpoints', 'grpo', 'global_step_3', 'optimizer.bin'))).toBe(true);
     expect(

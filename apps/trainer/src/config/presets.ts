@@ -48,7 +48,7 @@ const soundmind: Preset = {
     use_kl_in_reward: false,
     kl_ctrl: { type: 'fixed', kl_coef: 0.001 },
   },
-  sft: { enable: false },
+  sft: { enable: false, rehearsal_batch_size: 0 },
   trainer: {
     experiment_name: 'soundmind-main-grpo',
     total_epochs: 10,

@@ -37,18 +37,18 @@ export const CONFIG_SCHEMA = {
       seed: int(7, 'Generator seed (ours)'),
       sft_size: int(40000, 'Traced problems for the SFT warm start, easy families only (ours)', { min: 0 }),
       rl_size: int(20000, 'Label-only problems for GRPO, harder families (ours)', { min: 0 }),
-      test_size: int(2000, 'Held-out problems per evaluation set (>= 1000 for the quality bar; ours)', {
+      test_size: int(6000, 'Held-out problems per evaluation set (>= 1000 for the quality bar; ours)', {
         min: 1,
       }),
       audio_size: int(800, 'Spoken training problems (trace families) for SFT with audio input (ours)', {
         min: 0,
       }),
       trace_families: strList(
-        ['chain2', 'chain3'],
+        ['chain2', 'chain2-distractor', 'chain3'],
         'Problem families with reasoning traces, for SFT: chain<K>[-distractor[<N>]] (ours)',
       ),
       label_families: strList(
-        ['chain2-distractor', 'chain3-distractor'],
+        ['chain3-distractor', 'chain4', 'chain2-distractor2'],
         'Harder families held out from SFT, trained by GRPO from labels alone (ours)',
       ),
     },
@@ -101,7 +101,7 @@ export const CONFIG_SCHEMA = {
         loss_mode: oneOf(POLICY_LOSS_MODES, 'vanilla', 'Policy loss (verl)'),
       },
       optim: {
-        lr: num(3e-5, 'AdamW learning rate (verl)', { min: 0, above: true }),
+        lr: num(5e-5, 'AdamW learning rate (verl)', { min: 0, above: true }),
         weight_decay: num(0.01, 'AdamW decoupled weight decay (verl)', { min: 0 }),
         betas: numList([0.9, 0.999], 'AdamW betas (verl)', { length: 2, min: 0 }),
         lr_warmup_steps: int(0, 'Linear warm-up steps (verl; -1 = use the ratio)', { min: -1 }),
@@ -170,6 +170,11 @@ export const CONFIG_SCHEMA = {
         min: 0,
         max: 1,
       },
+    ),
+    rehearsal_batch_size: int(
+      64,
+      'During GRPO, after each step, one supervised step at the GRPO lr on this many traced examples, so that GRPO on the label families does not erode the traced ones; 0 = off (ours)',
+      { min: 0 },
     ),
     control_lr: num(3e-4, 'Learning rate of the same-budget continued-SFT control (ours)', {
       min: 0,

@@ -15,7 +15,8 @@ import type { RunFolder } from '../run/run-folder.js';
 import { type EvalSets, runEvalStage } from '../stages/eval.js';
 import { type RlMeta, runGrpoStage } from '../stages/grpo.js';
 import { buildReport } from '../stages/report.js';
-import { runSftStage, type SftSource } from '../stages/sft.js';
+import { runSftStage } from '../stages/sft.js';
+import type { SftSource } from '../train/sft-examples.js';
 import { Budget } from './budget.js';
 import type { RunContext, Ui } from './context.js';
 
@@ -190,6 +191,7 @@ export async function runPipeline(
         const reserve = evalSeconds * 2 + 30;
         host = await runGrpoStage(ctx, host, {
           prompts: sd.rl,
+          ...(config.sft.enable ? { rehearsal: sd.sft } : {}),
           validate: async (h) => {
             const items = (sd.eval.text ?? []).slice(0, 500);
             const r = await evaluatePolicy(

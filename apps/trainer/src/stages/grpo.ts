@@ -14,6 +14,8 @@ import { type EpochCursor, EpochStream } from '../pipeline/epoch-order.js';
 import { type LoopState, runLoop } from '../pipeline/loop.js';
 import { fmtNum } from '../progress/bar.js';
 import { checkpointFault, interruptFault } from '../run/fault.js';
+import { type SftSource, sftExampleEncoder } from '../train/sft-examples.js';
+import { sftStep } from '../train/sft-step.js';
 
 /** What the reward needs about a prompt. */
 export interface RlMeta {
@@ -23,6 +25,8 @@ export interface RlMeta {
 
 interface GrpoCursor {
   readonly data: EpochCursor;
+  /** Position in the rehearsal examples, when there are any. */
+  readonly rehearsal?: EpochCursor;
   readonly trainer: GrpoTrainerState;
   readonly schedulerSteps: number;
 }
@@ -83,6 +87,11 @@ export function grpoOptions(config: TrainerConfig): GrpoTrainerConfig {
 
 export interface GrpoStageOptions {
   readonly prompts: readonly PromptItem<OmniPrompt, RlMeta>[];
+  /**
+   * Traced examples rehearsed with one supervised step (sft.rehearsal_batch_size of them) after each GRPO
+   * step: without it, GRPO on the label-only families erodes the traced families it never samples.
+   */
+  readonly rehearsal?: readonly SftSource[];
   /** Held-out check every trainer.test_freq steps: metrics to log at that step (e.g. `val/text/acc`). */
   readonly validate?: (host: ModelHost) => Promise<Record<string, number>>;
   /** The weights the stage started from (the KL reference), rebuilt when a stopped stage resumes. */
@@ -157,6 +166,33 @@ export async function runGrpoStage(
     };
   }
   const stream = new EpochStream(opts.prompts.length, cursor.data, config.data.shuffle);
+  const rehearsal = opts.rehearsal ?? [];
+  const rehearsalSize = rehearsal.length > 0 ? config.sft.rehearsal_batch_size : 0;
+  const rehearsalStream =
+    rehearsalSize > 0
+      ? new EpochStream(
+          rehearsal.length,
+          cursor.rehearsal ??
+            EpochStream.start(rehearsal.length, `grpo-rehearsal/${config.trainer.seed}`).cursor,
+        )
+      : undefined;
+  const rehearsalExample = sftExampleEncoder(host, policy);
+  // One supervised step on the next traced examples, at the GRPO stage's lr (the schedule is not stepped).
+  const rehearse = async (from: EpochStream): Promise<Record<string, number>> => {
+    const t0 = performance.now();
+    const examples = from.take(rehearsalSize).map((i) => rehearsalExample(rehearsal[i] as SftSource));
+    const s = await sftStep(policy, examples, {
+      microBatchSize: config.sft.micro_batch_size,
+      maxGradNorm: config.actor_rollout_ref.actor.grad_clip,
+    });
+    if (s.skipped) ui.log('grpo: rehearsal step skipped (non-finite gradient norm)');
+    return {
+      'rehearsal/loss': s.loss,
+      'rehearsal/grad_norm': s.gradNorm,
+      'rehearsal/skipped': s.skipped ? 1 : 0,
+      'timing_s/rehearsal': (performance.now() - t0) / 1000,
+    };
+  };
   const maxSteps = opts.maxSteps;
   const bar = ui.bar('GRPO', maxSteps ?? undefined, 'steps');
   let last: Readonly<Record<string, number>> = {};
@@ -182,8 +218,10 @@ export async function runGrpoStage(
         const r = await trainer.step(source);
         // trainer.step has stepped the lr schedule (once per training step, as verl).
         if (r.samples.length === 0) return false;
+        const rehearsed = rehearsalStream ? await rehearse(rehearsalStream) : {};
         cursor = {
           data: stream.cursor,
+          ...(rehearsalStream ? { rehearsal: rehearsalStream.cursor } : {}),
           trainer: trainer.getState(),
           schedulerSteps: cursor.schedulerSteps + 1,
         };
@@ -199,6 +237,7 @@ export async function runGrpoStage(
           stage: 'grpo',
           step,
           ...r.metrics,
+          ...rehearsed,
           ...val,
           'train/epoch': stream.cursor.epoch + stream.cursor.index / Math.max(1, opts.prompts.length),
           ...(r.skippedOptimizerSteps ? { 'train/skipped_optimizer_steps': r.skippedOptimizerSteps } : {}),

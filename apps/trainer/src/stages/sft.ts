@@ -1,17 +1,12 @@
-import { type OmniPrompt, warmupConstant, warmupCosine } from '@soundmind/omni-runtime';
+import { warmupConstant, warmupCosine } from '@soundmind/omni-runtime';
 import { ModelHost } from '../model/host.js';
 import type { RunContext } from '../pipeline/context.js';
 import { type EpochCursor, EpochStream } from '../pipeline/epoch-order.js';
 import { type LoopState, runLoop } from '../pipeline/loop.js';
 import { fmtNum } from '../progress/bar.js';
 import { checkpointFault, interruptFault } from '../run/fault.js';
-import { type SftExample, sftStep } from '../train/sft-step.js';
-
-/** A supervised example before encoding: a prompt and the full reference response. */
-export interface SftSource {
-  readonly prompt: OmniPrompt;
-  readonly response: string;
-}
+import { type SftSource, sftExampleEncoder } from '../train/sft-examples.js';
+import { sftStep } from '../train/sft-step.js';
 
 /** Steps timed before the length of a time-budgeted cosine schedule is fixed. */
 const PLAN_AFTER = 20;
@@ -95,20 +90,7 @@ export async function runSftStage(
           EpochStream.start(audio.examples.length, `${opts.stage}-audio/${config.trainer.seed}`).cursor,
       )
     : undefined;
-  const cache = new Map<SftSource, SftExample<OmniPrompt>>();
-  const example = (src: SftSource): SftExample<OmniPrompt> => {
-    let e = cache.get(src);
-    if (!e) {
-      e = {
-        prompt: src.prompt,
-        promptIds: policy.encode(src.prompt).ids,
-        targetIds: host.targetIds(src.response),
-      };
-      if (cache.size > 50_000) cache.clear();
-      cache.set(src, e);
-    }
-    return e;
-  };
+  const example = sftExampleEncoder(host, policy);
   const bar = ui.bar(opts.stage === 'sft' ? 'SFT' : 'SFT control', opts.maxSteps ?? undefined, 'steps');
   let tokens = 0;
   let loss = Number.NaN;
