@@ -164,12 +164,9 @@ export const CONFIG_SCHEMA = {
     min_lr_ratio: num(0.05, 'End of the cosine as a fraction of lr (ours)', { min: 0, max: 1 }),
     max_steps: int(null, 'Step cap; null = until its time share runs out (ours)', { min: 1, nullable: true }),
     audio_fraction: num(
-      0,
-      'Share of every SFT batch drawn from spoken questions; costly: an audio example costs ~15 text ones (ours)',
-      {
-        min: 0,
-        max: 1,
-      },
+      0.02,
+      'Share of every SFT batch drawn from spoken questions (rounded to whole examples; 0.02 = 1 of 64), so the model answers spoken questions in the trained format (ours)',
+      { min: 0, max: 1 },
     ),
     rehearsal_batch_size: int(
       64,
