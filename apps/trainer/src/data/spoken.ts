@@ -2,16 +2,11 @@ import { type AlrItem, loadSpokenDataset, logicMetaOf, synthesizeSpokenDataset }
 import { loadAudio } from '@soundmind/audio-io';
 import type { TrainerConfig } from '../config/schema.js';
 import { DataError } from '../errors.js';
-import { cacheDirOf } from './embedded.js';
+import { cacheDirOf, type Problem } from './embedded.js';
 import { configuredFamilies } from './families.js';
 
 /** One spoken problem: the question's 16 kHz samples with its transcript, label and family. */
-export interface SpokenProblem {
-  readonly id: string;
-  readonly family: string;
-  readonly question: string;
-  readonly trace: string;
-  readonly label: 0 | 1;
+export interface SpokenProblem extends Problem {
   readonly samples: Float32Array;
 }
 
