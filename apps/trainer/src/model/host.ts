@@ -111,6 +111,11 @@ export class ModelHost {
     }
   }
 
+  /** A policy for generation and scoring only (evaluation, KL reference): its optimiser is never stepped. */
+  inferencePolicy(): OmniPolicy {
+    return this.policy({ lr: 1, weightDecay: 0, betas: [0.9, 0.999], warmupSteps: 0 });
+  }
+
   /** A trainable policy over the shared thinker with its own AdamW. */
   policy(optim: StageOptim): OmniPolicy {
     return new OmniPolicy(this.thinker, this.tokenizer, {

@@ -194,17 +194,13 @@ export async function runPipeline(
           ...(config.sft.enable ? { rehearsal: sd.sft } : {}),
           validate: async (h) => {
             const items = (sd.eval.text ?? []).slice(0, 500);
-            const r = await evaluatePolicy(
-              h.policy({ lr: 1, weightDecay: 0, betas: [0.9, 0.999], warmupSteps: 0 }),
-              items,
-              {
-                modality: 'text',
-                batchSize: config.eval.batch_size,
-                maxNewTokens: config.data.max_response_length,
-                samples: 0,
-                score: alrReward(config),
-              },
-            );
+            const r = await evaluatePolicy(h.inferencePolicy(), items, {
+              modality: 'text',
+              batchSize: config.eval.batch_size,
+              maxNewTokens: config.data.max_response_length,
+              samples: 0,
+              score: alrReward(config),
+            });
             return { 'val/text/acc': r.eval.accuracy };
           },
           startWeights: async () => {

@@ -23,7 +23,7 @@ export async function runEvalStage(
   if (saved) return saved;
   run.metrics.retain((r) => r.stage !== `eval-${stage}`);
   const t0 = performance.now();
-  const policy = host.policy({ lr: 1, weightDecay: 0, betas: [0.9, 0.999], warmupSteps: 0 });
+  const policy = host.inferencePolicy();
   const record: {
     eval: StageEvalRecord['eval'];
     items: StageEvalRecord['items'];

@@ -130,9 +130,7 @@ export async function runGrpoStage(
   const needsRef = config.actor_rollout_ref.actor.use_kl_loss || config.algorithm.use_kl_in_reward;
   let reference = needsRef && !latest ? policy.referencePolicy() : undefined;
   if (needsRef && latest) {
-    reference = (await opts.startWeights())
-      .policy({ lr: 1, weightDecay: 0, betas: [0.9, 0.999], warmupSteps: 0 })
-      .referencePolicy();
+    reference = (await opts.startWeights()).inferencePolicy().referencePolicy();
   }
   const score = alrReward(config);
   const reward: RewardFn<OmniPrompt, RlMeta> = (requests) =>
